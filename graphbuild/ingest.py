@@ -1,0 +1,257 @@
+"""Ingest stage: files, directories, JSONL and stdin -> a stream of :class:`RawArticle`.
+
+Bad input never raises: it is yielded as an :class:`IngestError` naming the file (and line)
+and the reason, so the pipeline reports it, goes on with the other articles, and exits 1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date as _date
+from pathlib import Path
+
+from .model import Article
+
+TEXT_SUFFIXES = (".txt", ".md")
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+#: Articles longer than this many characters are refused (a news article is far shorter).
+MAX_CHARS = 1_000_000
+
+_STOPWORDS = frozenset(
+    "the of and to in a is that for on was with as by at from said has have it be are his "
+    "its an this not were will their which been but had who after they he she also would".split())
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass
+class RawArticle:
+    """One article as read: ``text`` is the body that event offsets refer to."""
+
+    id: str
+    text: str
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+    source: str | None = None
+    origin: str = ""
+
+    def to_article(self) -> Article:
+        digest = hashlib.sha256(((self.title or "") + "\n\n" + self.text).encode("utf-8")).hexdigest()
+        return Article(id=self.id, title=self.title, url=self.url, source=self.source,
+                       published=self.date, sha256=digest)
+
+
+@dataclass
+class IngestError:
+    """A file or record that could not be read; ``origin`` is ``path`` or ``path:line``."""
+
+    origin: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.reason}"
+
+
+def check_text(text: str, max_chars: int = MAX_CHARS) -> str | None:
+    """Why ``text`` cannot be processed (empty, too long, not English), or None if it can."""
+    if not text.strip():
+        return "empty article text"
+    if len(text) > max_chars:
+        return f"article too long ({len(text):,} characters; limit {max_chars:,})"
+    words = _WORD.findall(text[:20000].lower())
+    if len(words) >= 8:
+        ascii_share = sum(w.isascii() for w in words) / len(words)
+        stop_share = sum(w in _STOPWORDS for w in words) / len(words)
+        if ascii_share < 0.5 or stop_share < 0.04:
+            return "text does not look like English (graphbuild extracts English news)"
+    return None
+
+
+def _valid_date(value) -> str | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not _DATE.match(value[:10]):
+        raise ValueError(f"invalid date {value!r} (expected YYYY-MM-DD)")
+    _date.fromisoformat(value[:10])
+    return value[:10]
+
+
+def _opt_str(value, name: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"field {name!r} must be a string")
+    return value
+
+
+def article_from_dict(obj, origin: str, default_id: str | None = None) -> RawArticle | IngestError:
+    """Validate one JSON object (a JSONL line or a sidecar-completed text file)."""
+    if not isinstance(obj, dict):
+        return IngestError(origin, "expected a JSON object")
+    text = obj.get("text")
+    if not isinstance(text, str):
+        return IngestError(origin, "missing or non-string 'text' field")
+    art_id = obj.get("id", default_id)
+    if isinstance(art_id, int):
+        art_id = str(art_id)
+    if not isinstance(art_id, str) or not art_id.strip():
+        return IngestError(origin, "missing or empty 'id' field")
+    try:
+        raw = RawArticle(id=art_id, text=text, title=_opt_str(obj.get("title"), "title"),
+                         date=_valid_date(obj.get("date")), url=_opt_str(obj.get("url"), "url"),
+                         source=_opt_str(obj.get("source"), "source"), origin=origin)
+    except ValueError as exc:
+        return IngestError(origin, str(exc))
+    problem = check_text(text)
+    return IngestError(origin, problem) if problem else raw
+
+
+def _decode(data: bytes, origin: str) -> str | IngestError:
+    if b"\x00" in data[:8192]:
+        return IngestError(origin, "binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return IngestError(origin, f"invalid UTF-8 at byte {exc.start}")
+
+
+def _front_matter(text: str) -> tuple[dict, str]:
+    """Split ``---\\nkey: value\\n---`` front matter (simple key: value lines) from the body."""
+    if not text.startswith("---\n"):
+        return {}, text
+    end = text.find("\n---", 4)
+    if end < 0:
+        return {}, text
+    meta = {}
+    for line in text[4:end].splitlines():
+        if ":" in line:
+            key, _, value = line.partition(":")
+            meta[key.strip()] = value.strip().strip("'\"") or None
+    rest = text[end + 4:]
+    return meta, rest[1:] if rest.startswith("\n") else rest
+
+
+def parse_text_article(text: str, origin: str, default_id: str, meta: dict | None = None
+                       ) -> RawArticle | IngestError:
+    """A plain-text/Markdown article: front matter, then a title line if a blank line follows."""
+    front, body = _front_matter(text)
+    meta = {**front, **(meta or {})}
+    title = meta.get("title")
+    stripped = body.lstrip("\n")
+    first, sep, rest = stripped.partition("\n")
+    if sep and rest.startswith(("\n", "\r\n")) and len(first) < 300:
+        title = title or first.lstrip("# ").strip()
+        body = rest.lstrip("\r\n")
+    obj = {**meta, "text": body, "title": title}
+    obj.setdefault("id", default_id)
+    return article_from_dict(obj, origin, default_id)
+
+
+def read_text_file(path: Path) -> RawArticle | IngestError:
+    origin = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return IngestError(origin, f"cannot read file ({exc.strerror})")
+    if not data.strip():
+        return IngestError(origin, "empty file")
+    text = _decode(data, origin)
+    if isinstance(text, IngestError):
+        return text
+    meta = {}
+    sidecar = path.with_suffix(".json")
+    if sidecar.exists():
+        try:
+            meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            return IngestError(str(sidecar), f"unreadable sidecar metadata ({exc})")
+        if not isinstance(meta, dict):
+            return IngestError(str(sidecar), "sidecar metadata must be a JSON object")
+    return parse_text_article(text, origin, path.stem, meta)
+
+
+def read_jsonl(stream: Iterable[bytes], name: str) -> Iterator[RawArticle | IngestError]:
+    """One article per line; each bad line is reported as ``name:LINE`` and skipped."""
+    seen_any = False
+    for lineno, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        seen_any = True
+        origin = f"{name}:{lineno}"
+        if b"\x00" in line:
+            yield IngestError(origin, "binary data (NUL bytes) in JSONL line")
+            continue
+        try:
+            obj = json.loads(line.decode("utf-8-sig" if lineno == 1 else "utf-8"))
+        except UnicodeDecodeError as exc:
+            yield IngestError(origin, f"invalid UTF-8 at byte {exc.start}")
+            continue
+        except ValueError as exc:
+            yield IngestError(origin, f"malformed JSON ({exc.msg} at column {exc.colno})")
+            continue
+        yield article_from_dict(obj, origin)
+    if not seen_any:
+        yield IngestError(name, "empty file")
+
+
+def _iter_path(path: Path) -> Iterator[RawArticle | IngestError]:
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file()
+                       and p.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES
+                       and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        for p in files:
+            yield from _iter_path(p)
+    elif not path.exists():
+        yield IngestError(str(path), "no such file or directory")
+    elif path.suffix.lower() in JSONL_SUFFIXES:
+        try:
+            with open(path, "rb") as fh:
+                yield from read_jsonl(fh, str(path))
+        except OSError as exc:
+            yield IngestError(str(path), f"cannot read file ({exc.strerror})")
+    else:
+        yield read_text_file(path)
+
+
+def _iter_stdin() -> Iterator[RawArticle | IngestError]:
+    stream = sys.stdin.buffer
+    head = stream.peek(64)[:64] if hasattr(stream, "peek") else b""
+    if head.lstrip().startswith(b"{"):
+        yield from read_jsonl(stream, "<stdin>")
+        return
+    data = stream.read()
+    if not data.strip():
+        yield IngestError("<stdin>", "empty input")
+        return
+    text = _decode(data, "<stdin>")
+    if isinstance(text, IngestError):
+        yield text
+        return
+    if text.lstrip().startswith("{"):
+        yield from read_jsonl(io.BytesIO(data), "<stdin>")
+    else:
+        yield parse_text_article(text, "<stdin>", "stdin")
+
+
+def iter_articles(inputs: Iterable[str]) -> Iterator[RawArticle | IngestError]:
+    """Every article of the inputs (files, directories, ``-`` for stdin), lazily, in order.
+
+    A repeated article id gets ``~2``, ``~3``... appended so ids stay unique within a run.
+    """
+    seen: dict[str, int] = {}
+    for inp in inputs:
+        items = _iter_stdin() if inp == "-" else _iter_path(Path(inp))
+        for item in items:
+            if isinstance(item, RawArticle):
+                n = seen.get(item.id, 0) + 1
+                seen[item.id] = n
+                if n > 1:
+                    item.id = f"{item.id}~{n}"
+            yield item
