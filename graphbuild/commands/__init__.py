@@ -1,0 +1,1 @@
+"""Sub-commands of the ``graphbuild`` CLI, one module each (see ``graphbuild.cli``)."""

@@ -1,0 +1,266 @@
+"""``graphbuild build``: extract events from articles and merge them into the embedded store.
+
+Streams: articles are extracted, appended to ``events.jsonl`` and merged into the store in
+small transactional batches, so a killed build loses at most one batch and a rerun completes it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import UserError
+from ..ingest import JSONL_SUFFIXES, TEXT_SUFFIXES
+from ..merge import GraphData
+from ..model import Article
+from ..sinks import store as st
+
+#: Extra sinks that hook into ``build`` (``add_build_arguments`` / ``after_build``), if present.
+SINK_MODULES = ("graphbuild.sinks.neo4j", "graphbuild.sinks.rdf")
+#: A batch is written when it holds this many articles or this many seconds have passed.
+BATCH_ARTICLES = 64
+BATCH_SECONDS = 5.0
+DEFAULT_OUT = Path("graphbuild-out")
+
+
+def _sink_modules() -> list:
+    mods = []
+    for name in SINK_MODULES:
+        try:
+            mod = importlib.import_module(name)
+        except ImportError:
+            continue
+        mods.append(mod)
+    return mods
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "build", help="extract events and merge them into the embedded graph store",
+        description="Extract events from articles (files, directories, JSONL, '-' for stdin), write "
+                    "OUT/events.jsonl and merge them into the embedded LadybugDB store. Incremental: "
+                    "rerunning on the same inputs changes nothing; new articles merge into the same "
+                    "actors and analyst edges; an article whose text changed replaces its events.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="article file, directory, JSONL, or -")
+    p.add_argument("--store", type=Path, default=None,
+                   help=f"store file (default: OUT/graph.lbdb, i.e. {DEFAULT_OUT / 'graph.lbdb'})")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output directory (default: {DEFAULT_OUT})")
+    p.add_argument("--jobs", "-j", type=int, default=1, help="extraction processes (default: 1)")
+    p.add_argument("--model", default=None, help="spaCy model name or path (default: the bundled one)")
+    p.add_argument("--actors", type=Path, default=None, help="extra actors file (gazetteer additions)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary table")
+    for mod in _sink_modules():
+        if hasattr(mod, "add_build_arguments"):
+            mod.add_build_arguments(p)
+    p.set_defaults(func=run)
+    return p
+
+
+@dataclass
+class BuildReport:
+    """What a build did: per-run numbers plus the store's totals afterwards."""
+
+    store: Path
+    articles: int = 0
+    events: int = 0
+    skipped: list[str] = field(default_factory=list)
+    store_seconds: float = 0.0
+    seconds: float = 0.0
+
+
+class BatchWriter:
+    """Collects articles and their records and merges them into the store in batches."""
+
+    def __init__(self, store: st.Store, report: BuildReport, events_out=None):
+        self.store, self.report, self.events_out = store, report, events_out
+        self.data = GraphData()
+        self.pending = 0
+        self.last_flush = time.monotonic()
+
+    def add(self, article: Article, records: list[dict]) -> None:
+        self.data.add_article(article)
+        for rec in records:
+            self.data.add_record(rec)
+        if self.events_out is not None:
+            for rec in records:
+                self.events_out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        self.report.articles += 1
+        self.report.events += len(records)
+        self.pending += 1
+        if self.pending >= BATCH_ARTICLES or time.monotonic() - self.last_flush >= BATCH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            if self.events_out is not None:
+                self.events_out.flush()
+            t0 = time.perf_counter()
+            st.write_graph(self.store, self.data)
+            self.report.store_seconds += time.perf_counter() - t0
+        self.data = GraphData()
+        self.pending = 0
+        self.last_flush = time.monotonic()
+
+
+def build_from_records(store_path: str | Path, articles: Iterable[Article],
+                       records: Iterable[dict], batch_articles: int = BATCH_ARTICLES) -> BuildReport:
+    """Merge already-extracted records (grouped by their ``article_id``) into the store.
+
+    The same batching as ``graphbuild build`` without the extractor: for tests, benchmarks and
+    rebuilding a store from an ``events.jsonl``.
+    """
+    by_article: dict[str, list[dict]] = {}
+    for rec in records:
+        by_article.setdefault(rec["article_id"], []).append(rec)
+    arts = {a.id: a for a in articles}
+    for aid in by_article:
+        arts.setdefault(aid, Article(id=aid))
+    report = BuildReport(store=Path(store_path))
+    t0 = time.perf_counter()
+    with st.open_store(store_path) as store:
+        writer = BatchWriter(store, report)
+        for i, art in enumerate(arts.values(), 1):
+            writer.add(art, by_article.get(art.id, []))
+            if i % batch_articles == 0:
+                writer.flush()
+        writer.flush()
+        store.checkpoint()
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _estimate_total(inputs: list[str]) -> int | None:
+    """Roughly how many articles the inputs hold (for the progress bar), or None if unknown."""
+    total = 0
+    for inp in inputs:
+        if inp == "-":
+            return None
+        path = Path(inp)
+        files = ([p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path])
+        for f in files:
+            suffix = f.suffix.lower()
+            if suffix in JSONL_SUFFIXES:
+                try:
+                    with open(f, "rb") as fh:
+                        total += sum(1 for line in fh if line.strip())
+                except OSError:
+                    pass
+            elif suffix in TEXT_SUFFIXES or not path.is_dir():
+                total += 1
+    return total
+
+
+def _extract(args) -> Iterator:
+    from ..pipeline import run_extraction
+    return run_extraction([str(i) for i in args.inputs], jobs=args.jobs, model=args.model,
+                          actors_file=str(args.actors) if args.actors else None)
+
+
+def run(args) -> int:
+    out = Path(args.out)
+    store_path = Path(args.store) if args.store else out / "graph.lbdb"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create output directory {out}: {exc.strerror}") from None
+    if args.actors and not Path(args.actors).is_file():
+        raise UserError(f"actors file {args.actors} not found")
+    report = BuildReport(store=store_path)
+    t0 = time.perf_counter()
+    progress = None
+    if not args.quiet:
+        from tqdm import tqdm
+        progress = tqdm(total=_estimate_total([str(i) for i in args.inputs]), unit=" articles",
+                        desc="build", file=sys.stderr, dynamic_ncols=True)
+    try:
+        with st.open_store(store_path) as store, \
+                open(out / "events.jsonl", "w", encoding="utf-8") as events_out:
+            writer = BatchWriter(store, report, events_out)
+            for result in _extract(args):
+                if result.error is not None:
+                    report.skipped.append(str(result.error))
+                    msg = f"{result.error}"
+                    if progress is not None:
+                        progress.write(msg, file=sys.stderr)
+                    else:
+                        print(msg, file=sys.stderr)
+                else:
+                    writer.add(result.article, result.records)
+                if progress is not None:
+                    progress.update(1)
+                    progress.set_postfix(events=report.events, refresh=False)
+            writer.flush()
+            t1 = time.perf_counter()
+            store.checkpoint()
+            report.store_seconds += time.perf_counter() - t1
+    finally:
+        if progress is not None:
+            progress.close()
+    report.seconds = time.perf_counter() - t0
+    for mod in _sink_modules():
+        if hasattr(mod, "after_build"):
+            mod.after_build(args, store_path)
+    if not args.quiet:
+        print_summary(report, out)
+    return 1 if report.skipped else 0
+
+
+def summary_rows(store_path: str | Path, top: int = 8) -> dict:
+    """The numbers behind the summary table, read back from the store."""
+    with st.open_store(store_path, read_only=True) as store:
+        counts = store.counts()
+        relations = store.execute(
+            "MATCH (e:Event) WHERE NOT e.negated AND e.modality <> 'hypothetical' "
+            "RETURN e.relation AS relation, count(*) AS n ORDER BY n DESC, relation LIMIT $k", {"k": top})
+        actors = store.execute(
+            "MATCH (a:Actor)<-[:SOURCE|TARGET]-(e:Event) WHERE a.kind <> 'OTHER' "
+            "RETURN a.name, a.kind, count(DISTINCT e) AS n ORDER BY n DESC, a.name LIMIT $k", {"k": top})
+    edges_by_rel = {r: counts[r] for r in counts if r not in ("Article", "Actor", "Event", "analyst_edges")}
+    return {"counts": counts, "relations": [(r, int(n), edges_by_rel.get(r, 0)) for r, n in relations],
+            "actors": [(name, kind, int(n)) for name, kind, n in actors]}
+
+
+def print_summary(report: BuildReport, out: Path) -> None:
+    """The rich summary table on stdout: this run, store totals, top relations and actors."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich import box
+
+    info = summary_rows(report.store)
+    c = info["counts"]
+    console = Console()
+    overview = Table(title="graphbuild build", box=box.ROUNDED, show_header=True, header_style="bold")
+    overview.add_column("")
+    overview.add_column("this run", justify="right")
+    overview.add_column("store total", justify="right")
+    overview.add_row("articles", f"{report.articles:,}", f"{c['Article']:,}")
+    overview.add_row("events", f"{report.events:,}", f"{c['Event']:,}")
+    overview.add_row("actors", "", f"{c['Actor']:,}")
+    overview.add_row("analyst edges", "", f"{c['analyst_edges']:,}")
+    if report.skipped:
+        overview.add_row("[red]skipped inputs[/red]", f"[red]{len(report.skipped):,}[/red]", "")
+    overview.add_row("time", f"{report.seconds:.1f} s (store {report.store_seconds:.1f} s)", "")
+    console.print(overview)
+
+    rel = Table(title="top relations", box=box.SIMPLE_HEAD, header_style="bold")
+    rel.add_column("relation")
+    rel.add_column("mentions", justify="right")
+    rel.add_column("actor pairs", justify="right")
+    for name, n, pairs in info["relations"]:
+        rel.add_row(name, f"{n:,}", f"{pairs:,}")
+    act = Table(title="top actors", box=box.SIMPLE_HEAD, header_style="bold")
+    act.add_column("actor")
+    act.add_column("kind")
+    act.add_column("events", justify="right")
+    for name, kind, n in info["actors"]:
+        act.add_row(name, kind, f"{n:,}")
+    from rich.columns import Columns
+    console.print(Columns([rel, act]))
+    console.print(f"store: [bold]{report.store}[/bold]   events: [bold]{out / 'events.jsonl'}[/bold]   "
+                  f"next: graphbuild query who_blamed_whom --store {report.store}")

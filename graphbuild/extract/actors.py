@@ -1,0 +1,378 @@
+"""Actor mentions in a parsed Doc and the resolution of an argument's head word to an actor.
+
+Mentions come from the gazetteer (exact surface forms), from spaCy's named entities (unknown
+people and organisations, with country and role from titles, demonyms and appositives), and
+from within-article coreference (surnames, pronouns, "the country", "the regime").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from ..gazetteer import ActorEntry, Gazetteer, slugify
+
+#: Left modifiers that belong to a noun phrase's head (titles, demonyms, names, possessors).
+NP_MODS = {"compound", "amod", "nmod", "poss", "det", "nummod", "case", "punct", "quantmod"}
+PRONOUNS_PERSON = {"he", "she", "him", "her", "his", "hers"}
+PRONOUNS_SPEAKER = {"it", "they", "we", "he", "she", "i", "its", "their", "our", "his", "her", "us", "them"}
+RELATIVE = {"who", "which", "that", "whom"}
+#: Words in an unknown organisation's name that make it an actor, with the role they imply.
+ORG_KEYWORDS = {
+    "party": "PTY", "front": "REB", "movement": "OPP", "army": "MIL", "forces": "MIL",
+    "brigade": "REB", "brigades": "REB", "militia": "REB", "ministry": "GOV", "council": "GOV",
+    "committee": "GOV", "government": "GOV", "court": "JUD", "tribunal": "JUD", "police": "COP",
+    "parliament": "LEG", "assembly": "LEG", "congress": "LEG", "senate": "LEG", "union": None,
+    "association": "NGO", "organization": None, "organisation": None, "agency": "GOV",
+    "alliance": None, "coalition": "OPP", "bank": "BUS", "corporation": "BUS", "company": "BUS",
+    "group": None, "jihad": "REB", "liberation": "REB", "rebels": "REB", "guard": "MIL",
+}
+
+
+@dataclass
+class Mention:
+    """A span that names an actor; ``how`` says where it came from."""
+
+    start: int
+    end: int
+    entry: ActorEntry
+    how: str
+    quality: float = 1.0
+
+    def text(self, doc: Doc) -> str:
+        return doc[self.start:self.end].text
+
+
+@dataclass
+class Resolved:
+    """An argument resolved to an actor: the entry, its surface span and how sure we are."""
+
+    entry: ActorEntry
+    start: int
+    end: int
+    quality: float
+
+    def record(self, doc: Doc) -> dict:
+        text = doc[self.start:self.end].text.strip(" \"'“”‘’")
+        return self.entry.as_record(text or doc[self.start:self.end].text)
+
+
+@dataclass
+class DocActors:
+    """The mention index of one Doc plus the article-level coreference state."""
+
+    doc: Doc
+    gaz: Gazetteer
+    mentions: list[Mention] = field(default_factory=list)
+    by_token: dict[int, Mention] = field(default_factory=dict)
+
+    # ---------------------------------------------------------------- mention index
+    def add(self, m: Mention) -> None:
+        self.mentions.append(m)
+        for i in range(m.start, m.end):
+            self.by_token[i] = m
+
+    def mention_at(self, tok: Token) -> Mention | None:
+        return self.by_token.get(tok.i)
+
+    def before(self, i: int):
+        """Mentions that end before token ``i``, latest first."""
+        for m in sorted((m for m in self.mentions if m.end <= i), key=lambda m: -m.start):
+            yield m
+
+    def country_counts(self, i: int) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for m in self.mentions:
+            if m.start < i and m.entry.country and m.entry.kind != "OTHER":
+                counts[m.entry.country] = counts.get(m.entry.country, 0) + 1
+        return counts
+
+    # ---------------------------------------------------------------- coreference
+    def salient_country(self, i: int, exclude: set[str], only: frozenset[str] | None = None) -> str | None:
+        """The most mentioned country before token ``i`` (ties: latest), skipping ``exclude``."""
+        counts = self.country_counts(i)
+        last: dict[str, int] = {}
+        for m in self.mentions:
+            if m.start < i and m.entry.country:
+                last[m.entry.country] = m.start
+        best = None
+        for iso3, n in counts.items():
+            if iso3 in exclude or (only is not None and iso3 not in only):
+                continue
+            key = (n, last.get(iso3, -1))
+            if best is None or key > best[0]:
+                best = (key, iso3)
+        return best[1] if best else None
+
+    def last_government(self, i: int, exclude: set[str]) -> str | None:
+        """The country of the latest government actor (leader or government) before token ``i``."""
+        for m in self.before(i):
+            e = m.entry
+            if e.country and e.country not in exclude and (e.role == "GOV" or m.how == "metonym"):
+                return e.country
+        return None
+
+    def last_person(self, i: int, exclude_ids: set[str]) -> Mention | None:
+        for m in self.before(i):
+            if m.entry.kind == "PERSON" and m.entry.id not in exclude_ids:
+                return m
+        return None
+
+
+# -------------------------------------------------------------------- building mentions
+def build_matchers(nlp, gaz: Gazetteer) -> tuple[PhraseMatcher, PhraseMatcher]:
+    exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+    lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+    ex_pats = [nlp.make_doc(s) for s, low in gaz.all_surfaces() if not low]
+    lo_pats = [nlp.make_doc(s) for s, low in gaz.all_surfaces() if low]
+    if ex_pats:
+        exact.add("GAZ", ex_pats)
+    if lo_pats:
+        lower.add("GAZ", lo_pats)
+    return exact, lower
+
+
+def _country_of_tokens(acts: DocActors, tokens) -> str | None:
+    for t in tokens:
+        m = acts.mention_at(t)
+        if m and m.entry.country and m.how in ("name", "demonym", "metonym", "org", "person"):
+            return m.entry.country
+    return None
+
+
+def _title_role(gaz: Gazetteer, words: list[str]) -> str | None:
+    """The role implied by the longest title among the trailing words ("foreign minister")."""
+    words = [w.lower() for w in words]
+    for n in range(min(4, len(words)), 0, -1):
+        for start in range(0, len(words) - n + 1):
+            key = " ".join(words[start:start + n])
+            if key in gaz.titles:
+                return gaz.titles[key]
+    return None
+
+
+def _person_context(acts: DocActors, span: Span) -> tuple[str | None, str | None, str | None]:
+    """Country, role and IGO (if any) of an unknown person from titles, modifiers, appositives."""
+    root = span.root
+    left = [t for t in root.subtree if t.i < span.start]
+    right_apps = [c for c in root.children if c.dep_ == "appos" and c.i >= span.end]
+    if root.dep_ == "appos":  # "adviser John Bolton": the name is the appositive of the title
+        left = [t for t in root.head.subtree if t.i < span.start]
+    ctx_tokens = left + [t for a in right_apps for t in a.subtree]
+    country = _country_of_tokens(acts, ctx_tokens)
+    role = _title_role(acts.gaz, [t.text for t in ctx_tokens if not acts.mention_at(t)])
+    igo = None
+    for t in ctx_tokens:
+        m = acts.mention_at(t)
+        if m and m.entry.kind == "IGO":
+            igo = m.entry
+    if igo and not country:
+        role = "IGO"
+    return country, role, igo.id if igo else None
+
+
+def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True) -> DocActors:
+    """All actor mentions of a Doc, gazetteer first, then named entities, then surnames.
+
+    ``allow_unknown=False`` (headlines, where Title Case fools NER) keeps only known actors.
+    """
+    acts = DocActors(doc=doc, gaz=gaz)
+    exact, lower = matchers
+    spans = [(s, e, False) for _, s, e in exact(doc)] + [(s, e, True) for _, s, e in lower(doc)]
+    spans.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
+    taken: set[int] = set()
+    for s, e, low in spans:
+        if any(i in taken for i in range(s, e)):
+            continue
+        alias = gaz.lookup(doc[s:e].text)
+        if alias is None:
+            continue
+        # A lowercase single word ("turkey", "chad") is not a proper name: skip.
+        if e - s == 1 and doc[s].is_lower and alias.how != "demonym":
+            continue
+        taken.update(range(s, e))
+        acts.add(Mention(s, e, alias.entry, alias.how))
+    surnames: dict[str, ActorEntry] = {}
+    for m in sorted(acts.mentions, key=lambda m: m.start):
+        if m.entry.kind == "PERSON" and m.end - m.start >= 2:
+            surnames[doc[m.end - 1].text] = m.entry
+    for ent in doc.ents:
+        if any(i in taken for i in range(ent.start, ent.end)):
+            continue
+        toks = [t for t in ent if not t.is_punct and t.lower_ not in ("the",)]
+        if not toks:
+            continue
+        start, end = toks[0].i, toks[-1].i + 1
+        span = doc[start:end]
+        last = doc[end - 1].text
+        if len(span) == 1 and last in surnames:
+            acts.add(Mention(start, end, surnames[last], "person", 0.9))
+        elif len(span) == 1 and gaz.surnames.get(last) is not None and ent.label_ in ("PERSON", "ORG", "GPE"):
+            entry = gaz.surnames[last]
+            surnames[last] = entry
+            acts.add(Mention(start, end, entry, "person", 0.8))
+        elif not allow_unknown:
+            pass
+        elif ent.label_ == "PERSON" and span.text[:1].isupper() and not any(t.like_num for t in span):
+            country, role, igo = _person_context(acts, span)
+            name = span.text
+            entry = ActorEntry(id=f"person-{slugify(name)}", name=name, kind="PERSON", country=country,
+                               role=role, cameo=(country + (role or "")) if country else None)
+            acts.add(Mention(start, end, entry, "ner-person", 0.85))
+            if len(span) >= 2:
+                surnames[last] = entry
+        elif ent.label_ == "ORG":
+            words = [t.lower_ for t in span]
+            roles = [ORG_KEYWORDS[w] for w in words if w in ORG_KEYWORDS]
+            if roles and span.text[:1].isupper():
+                country = _country_of_tokens(acts, list(span) + [t for t in span.root.subtree if t.i < start])
+                role = next((r for r in roles if r), None)
+                entry = ActorEntry(id=f"org-{slugify(span.text)}", name=span.text,
+                                   kind="GROUP" if role in ("REB", "OPP", "PTY") else "ORGANIZATION",
+                                   country=country, role=role,
+                                   cameo=(country + (role or "")) if country else None)
+                acts.add(Mention(start, end, entry, "ner-org", 0.8))
+        taken.update(range(start, end))
+    for tok in doc:  # surname-only mentions the NER missed ("Maduro pins ...")
+        if tok.i not in taken and tok.pos_ == "PROPN" and tok.text in surnames:
+            acts.add(Mention(tok.i, tok.i + 1, surnames[tok.text], "person", 0.85))
+    acts.mentions.sort(key=lambda m: m.start)
+    return acts
+
+
+# -------------------------------------------------------------------- resolution
+def _left_mods(tok: Token) -> list[Token]:
+    out = []
+    for c in tok.lefts:
+        if c.dep_ in NP_MODS:
+            out.extend(t for t in c.subtree)
+    return out
+
+
+def _span_of(tok: Token) -> tuple[int, int]:
+    toks = [t for t in tok.subtree if t.i <= tok.i and (t.i == tok.i or t.dep_ in NP_MODS or t.head.i != tok.i)]
+    left = [t for t in _left_mods(tok) if t.dep_ != "det" and not t.is_punct]
+    start = min([t.i for t in left] + [tok.i])
+    del toks
+    return start, tok.i + 1
+
+
+def _country_from_np(acts: DocActors, head: Token) -> str | None:
+    """Country named inside a noun phrase: "U.S. officials", "Israel's cabinet", "government of X"."""
+    country = _country_of_tokens(acts, _left_mods(head))
+    if country:
+        return country
+    for c in head.children:
+        if c.dep_ == "poss":
+            r = resolve(acts, c, set(), depth=1)
+            if r and r.entry.country:
+                return r.entry.country
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("of", "in", "from"):
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj":
+                    m = acts.mention_at(pobj)
+                    if m and m.entry.country:
+                        return m.entry.country
+    return None
+
+
+def _located_by_metonym(acts: DocActors, head: Token) -> bool:
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "from"):
+            for pobj in prep.children:
+                m = acts.mention_at(pobj)
+                if pobj.dep_ == "pobj" and m and m.how == "metonym":
+                    return True
+    return False
+
+
+def _agent_role(acts: DocActors, tok: Token) -> str | None:
+    lemma = tok.lemma_.lower()
+    prev = tok.doc[tok.i - 1].lower_ if tok.i > 0 else ""
+    return acts.gaz.agents.get(f"{prev} {lemma}") or acts.gaz.agents.get(lemma) or acts.gaz.agents.get(tok.lower_)
+
+
+def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_ids: set[str] = frozenset(),
+            depth: int = 0, cues: dict | None = None) -> Resolved | None:
+    """The actor an argument's head word refers to, or None when it is not an actor."""
+    if depth > 3 or tok is None:
+        return None
+    doc = acts.doc
+    gaz = acts.gaz
+    m = acts.mention_at(tok)
+    lemma = tok.lemma_.lower()
+    if m is not None:
+        if m.how == "demonym" and tok.pos_ == "ADJ":
+            pass  # "Venezuelan strongman": the adjective is not the actor
+        elif m.how == "demonym" and tok.tag_ in ("NNS", "NNPS") and m.end - m.start == 1:
+            return Resolved(m.entry, m.start, m.end, 0.9)
+        elif m.how != "demonym":
+            return Resolved(m.entry, m.start, m.end, m.quality)
+    cues = cues or {}
+    role = _agent_role(acts, tok)
+    # "members of the National Assembly", "the head of the UN": the group in the of-phrase.
+    if lemma in cues.get("proxy", ()) or role is None and lemma in ("member", "leader", "head"):
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj":
+                        inner = resolve(acts, pobj, exclude_countries, exclude_ids, depth + 1, cues)
+                        if inner:
+                            s, _ = _span_of(tok)
+                            return Resolved(inner.entry, s, inner.end, inner.quality * 0.95)
+    if role is not None:
+        country = _country_from_np(acts, tok)
+        if role == "PTY" and _located_by_metonym(acts, tok):
+            role = "GOV"  # "the Communists in Havana": the ruling party, i.e. the government
+        quality = 0.9
+        if country is None and any(c.dep_ == "det" and c.lower_ in ("the", "its", "their") for c in tok.children) \
+                and not any(c.dep_ in ("amod", "compound") for c in tok.children):
+            if lemma in cues.get("corefgov", ()):
+                country = acts.last_government(tok.i, exclude_countries) or \
+                    acts.salient_country(tok.i, exclude_countries)
+            else:
+                country = acts.salient_country(tok.i, exclude_countries)
+            quality = 0.7
+        if country is None:
+            return None
+        s, e = _span_of(tok)
+        return Resolved(gaz.country_role(country, role), s, e, quality)
+    if tok.lower_ in PRONOUNS_PERSON:
+        m = acts.last_person(tok.i, set(exclude_ids))
+        if m:
+            return Resolved(m.entry, tok.i, tok.i + 1, 0.75)
+        return None
+    if lemma in cues.get("corefcountry", ()) and any(c.dep_ in ("det", "poss") for c in tok.children):
+        words = " ".join(c.lower_ for c in tok.children if c.dep_ in ("amod", "compound") and c.i < tok.i)
+        only = None
+        for region, members in gaz.regions.items():
+            if region in words or region == words:
+                only = members
+        country = acts.salient_country(tok.i, exclude_countries, only)
+        if country:
+            s, e = _span_of(tok)
+            return Resolved(gaz.country_role(country, None), s, e, 0.7)
+    return None
+
+
+def other_target(tok: Token) -> Resolved | None:
+    """A non-actor target kept as kind OTHER ("pinned the outage on multiple cyber-attacks")."""
+    if tok.pos_ == "PRON" or tok.ent_type_ in ("DATE", "TIME", "CARDINAL", "PERCENT", "MONEY"):
+        return None
+    toks = [t for t in tok.subtree if not (t.dep_ in ("relcl", "acl") or any(a.dep_ in ("relcl", "acl") and a.i != tok.i for a in t.ancestors if a in tok.subtree))]
+    toks = [t for t in toks if t.i <= tok.i or t.dep_ in ("prep", "pobj", "compound", "amod")]
+    while toks and (toks[0].is_punct or toks[0].is_space or toks[0].dep_ == "det" or toks[0].is_quote):
+        toks.pop(0)
+    while toks and (toks[-1].is_punct or toks[-1].is_space or toks[-1].is_quote):
+        toks.pop()
+    if not toks:
+        return None
+    span = tok.doc[toks[0].i: toks[-1].i + 1]
+    name = " ".join(span.text.split()).strip(" \"'“”‘’,")
+    if not name or len(name) > 80:
+        return None
+    entry = ActorEntry(id=f"other-{slugify(name.lower())}", name=name, kind="OTHER")
+    return Resolved(entry, span.start, span.end, 0.7)

@@ -1,0 +1,74 @@
+"""spaCy pipeline components registered by name; configured by paths, not code.
+
+- ``graphbuild_paragraphs`` (before the parser): a line break always starts a new sentence,
+  so a headline or dateline is never glued to the first sentence.
+- ``graphbuild_actors`` (after NER): actor mentions -> ``doc._.gb_actors``.
+- ``graphbuild_events`` (last): lexicon frames -> ``doc._.gb_events``; the article date for
+  relative dates is read from ``doc.user_data["gb_date"]``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..gazetteer import load_gazetteer
+from .actors import build_matchers, find_mentions
+from .events import sentence_events
+from .lexicon import load_cues, load_frames
+
+for _name in ("gb_actors", "gb_events"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+@lru_cache(maxsize=4)
+def cached_gazetteer(data_dir: str | None, actor_files: tuple[str, ...]):
+    return load_gazetteer(data_dir, list(actor_files))
+
+
+@Language.component("graphbuild_paragraphs")
+def paragraphs(doc: Doc) -> Doc:
+    for tok in doc[:-1]:
+        if tok.is_space and "\n" in tok.text:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+class ActorFinder:
+    def __init__(self, nlp: Language, data_dir: str | None, actor_files: list[str]):
+        self.gazetteer = cached_gazetteer(data_dir, tuple(actor_files))
+        self.matchers = build_matchers(nlp, self.gazetteer)
+
+    def __call__(self, doc: Doc) -> Doc:
+        allow_unknown = doc.user_data.get("gb_field") != "title"
+        doc._.gb_actors = find_mentions(doc, self.gazetteer, self.matchers, allow_unknown)
+        return doc
+
+
+@Language.factory("graphbuild_actors", default_config={"data_dir": None, "actor_files": []})
+def make_actor_finder(nlp: Language, name: str, data_dir: str | None, actor_files: list[str]):
+    return ActorFinder(nlp, data_dir, actor_files)
+
+
+class EventFinder:
+    def __init__(self, lexicon: str | None, cues: str | None):
+        self.frames = load_frames(lexicon)
+        self.cues = load_cues(cues)
+
+    def __call__(self, doc: Doc) -> Doc:
+        acts = doc._.gb_actors
+        date = doc.user_data.get("gb_date")
+        events = []
+        if acts is not None and acts.mentions:
+            for sent in doc.sents:
+                events.extend(sentence_events(acts, sent, self.frames, self.cues, date))
+        doc._.gb_events = events
+        return doc
+
+
+@Language.factory("graphbuild_events", default_config={"lexicon": None, "cues": None})
+def make_event_finder(nlp: Language, name: str, lexicon: str | None, cues: str | None):
+    return EventFinder(lexicon, cues)

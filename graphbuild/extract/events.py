@@ -1,0 +1,387 @@
+"""Event rules: trigger words from the lexicon + dependency frames -> (source, relation, target).
+
+Each sentence is scanned for lexicon triggers; a frame finds the source (subject, passive
+agent, possessor...), the target (object, prepositional object... as the frame says), the
+speaker who reports it, its negation, modality and date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from .actors import RELATIVE, DocActors, Resolved, other_target, resolve
+from .dates import resolve_date
+from .lexicon import Frame
+
+VERBAL = ("VERB", "AUX")
+CLAUSE_LINKS = {"xcomp", "ccomp", "conj", "advcl", "acl", "relcl", "pcomp", "parataxis"}
+
+
+@dataclass
+class RawEvent:
+    """An event found in a sentence, before ids and article fields are attached."""
+
+    frame: Frame
+    trigger: Token
+    source: Resolved
+    target: Resolved
+    reported_by: Resolved | None
+    negated: bool
+    modality: str
+    date: str | None
+    confidence: float
+    trigger_text: str
+
+
+def conjuncts(tok: Token) -> list[Token]:
+    return [tok, *[c for c in tok.conjuncts if c.i > tok.i]]
+
+
+def _child(tok: Token, *deps: str) -> Token | None:
+    for c in tok.children:
+        if c.dep_ in deps:
+            return c
+    return None
+
+
+def _children(tok: Token, *deps: str) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def _prep_objects(tok: Token, words: set[str] | frozenset[str]) -> list[Token]:
+    out = []
+    for prep in tok.children:
+        if prep.dep_ in ("prep", "agent", "dative") and prep.lower_ in words:
+            for pobj in prep.children:
+                if pobj.dep_ in ("pobj", "pcomp"):
+                    out.extend(conjuncts(pobj))
+    return out
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+
+
+def subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
+    """The tokens that act as the verb's subject, following conjunction and control."""
+    if depth > 4:
+        return []
+    if _is_passive(verb):
+        return _prep_objects(verb, {"by"})
+    subj = _child(verb, "nsubj", "csubj")
+    if subj is not None:
+        if subj.lower_ in RELATIVE and verb.dep_ == "relcl":
+            return conjuncts(verb.head)
+        return conjuncts(subj)
+    if verb.dep_ == "conj" and verb.head.pos_ in VERBAL:
+        return subject_tokens(verb.head, depth + 1)
+    if verb.dep_ in ("xcomp", "advcl") and verb.head.pos_ in VERBAL:
+        obj = _child(verb.head, "dobj")
+        if verb.dep_ == "xcomp" and obj is not None and verb.head.lemma_ in ("urge", "ask", "call", "force", "pressure", "persuade"):
+            return conjuncts(obj)
+        return subject_tokens(verb.head, depth + 1)
+    if verb.dep_ == "relcl" and any(c.lower_ in RELATIVE for c in verb.children if c.dep_.startswith("nsubj")):
+        return conjuncts(verb.head)
+    if verb.dep_ == "acl" and verb.tag_ == "VBN":
+        return _prep_objects(verb, {"by"})
+    if verb.dep_ == "acl" and verb.tag_ == "VBG":  # "personnel withdrawing from X"
+        return conjuncts(verb.head)
+    # parser slip: "Maduro pins ..." tags the name as a compound of the verb
+    for c in verb.lefts:
+        if c.dep_ in ("compound", "npadvmod", "nmod") and c.pos_ == "PROPN":
+            return [c]
+    return []
+
+
+def _slot(tok: Token, slot: str) -> list[Token]:
+    """Tokens a target slot of a frame names, starting at the trigger ``tok``."""
+    head, _, rest = slot.partition(".")
+    found: list[Token]
+    if head == "dobj":
+        found = [c for d in _children(tok, "dobj", "obj") for c in conjuncts(d)]
+    elif head == "dative":
+        found = [c for d in _children(tok, "dative", "iobj") if d.pos_ != "ADP" for c in conjuncts(d)]
+        found += _prep_objects(tok, {"to"}) if any(d.dep_ == "dative" and d.pos_ == "ADP" for d in tok.children) else []
+    elif head == "nsubjpass":
+        found = [c for d in _children(tok, "nsubjpass") for c in conjuncts(d)]
+    elif head == "agent":
+        found = _prep_objects(tok, {"by"})
+    elif head.startswith("prep:"):
+        found = _prep_objects(tok, {head[5:]})
+    elif head == "poss":
+        found = _children(tok, "poss")
+    elif head in ("of", "by", "to", "from", "on", "with", "against", "in", "for", "into", "at"):
+        found = _prep_objects(tok, {head})
+    elif head == "xcomp":
+        found = _children(tok, "xcomp")
+    elif head == "ccomp":
+        found = _children(tok, "ccomp")
+    elif head == "nsubj":
+        found = [c for d in _children(tok, "nsubj") for c in conjuncts(d)]
+    elif head == "relcl":
+        verb = tok
+        while verb.dep_ == "conj" and verb.head.pos_ in VERBAL:
+            verb = verb.head
+        if verb.dep_ != "relcl":
+            return []
+        ante = verb.head
+        clause = ante
+        while clause.pos_ not in VERBAL and clause.head.i != clause.i:
+            clause = clause.head
+        return subject_tokens(clause) if clause.pos_ in VERBAL else []
+    elif head == "clausesubj":
+        clause = tok
+        while clause.pos_ not in VERBAL and clause.head.i != clause.i:
+            clause = clause.head
+        out = []
+        while clause.pos_ in VERBAL:
+            out += [c for d in _children(clause, "nsubj") for c in conjuncts(d)]
+            if clause.dep_ != "conj":
+                break
+            clause = clause.head
+        return out
+    else:
+        return []
+    if not rest:
+        return found
+    return [t for f in found for t in _slot(f, rest)]
+
+
+def _frame_fits(frame: Frame, tok: Token) -> bool:
+    req = frame.requires
+    if "obj" in req:
+        objs = [c for c in tok.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
+        objs += [c for d in objs for c in d.conjuncts]
+        # "withdraw all remaining personnel", "impose new sanctions": lemma or plain form of the object
+        if not any(o.lemma_.lower() in req["obj"] or o.lower_ in req["obj"] for o in objs):
+            # title-case headlines: "Personnel Withdrawing From X" (the object is the subject)
+            subj = _child(tok, "nsubj") or (tok.head if tok.dep_ == "acl" else None)
+            if not (subj is not None and subj.lemma_.lower() in req["obj"] and tok.tag_ == "VBG"):
+                return False
+    if "prep" in req and not any(c.dep_ in ("prep", "agent", "dative") and c.lower_ in req["prep"] for c in tok.children):
+        return False
+    if "prt" in req and not any(c.dep_ == "prt" and c.lower_ in req["prt"] for c in tok.children):
+        return False
+    if "xcomp" in req and not any(c.dep_ == "xcomp" and c.lemma_.lower() in req["xcomp"] for c in tok.children):
+        return False
+    if "oprd" in req and not any(c.dep_ in ("oprd", "acomp", "ccomp", "xcomp") and c.lower_ in req["oprd"]
+                                 for c in tok.children):
+        return False
+    return True
+
+
+def _clause_verb(tok: Token) -> Token:
+    v = tok
+    while v.pos_ not in VERBAL and v.head.i != v.i:
+        v = v.head
+    return v
+
+
+def _speaker(tok: Token, cues: dict) -> Token | None:
+    """The subject of the speech verb that reports the clause holding ``tok``, if any."""
+    t = tok
+    while t.head.i != t.i:
+        parent = t.head
+        if t.dep_ in ("ccomp", "parataxis", "conj", "xcomp") and parent.lemma_.lower() in cues["speech"] \
+                and t.i != parent.i:
+            subj = _child(parent, "nsubj")
+            if subj is not None:
+                return subj
+            by = _prep_objects(parent, {"by"})
+            return by[0] if by else None
+        if t.dep_ not in CLAUSE_LINKS and parent.pos_ in VERBAL and t.pos_ in VERBAL:
+            break
+        t = parent
+    # "according to X"
+    v = _clause_verb(tok)
+    for prep in v.children:
+        if prep.dep_ == "prep" and prep.lower_ == "according":
+            objs = _prep_objects(prep, {"to"})
+            if objs:
+                return objs[0]
+    return None
+
+
+def _modality_negation(tok: Token, cues: dict, reported: bool) -> tuple[str, bool]:
+    """Walk from the trigger up its clause chain collecting hedges, futures, intent and negation."""
+    negated = any(c.dep_ == "neg" for c in tok.children)
+    modality = None
+    t = tok
+    hops = 0
+    while True:
+        verb = t
+        for c in verb.children:
+            low = c.lower_
+            if c.dep_ in ("aux", "auxpass") and (low in cues["hedge"] or c.lemma_ in cues["hedge"]):
+                modality = "hypothetical"
+            elif c.dep_ in ("aux",) and (low in cues["future"] or c.lemma_ in cues["future"]) and modality is None:
+                modality = "intended"
+            elif c.dep_ == "advmod" and low in cues["hedge"]:
+                modality = "hypothetical"
+            elif c.dep_ == "mark" and low in cues["condition"]:
+                modality = "hypothetical"
+            elif c.dep_ == "advmod" and low in cues["hearsay"] and modality is None:
+                modality = "reported"
+        if t.head.i == t.i or hops > 5 or t.dep_ not in CLAUSE_LINKS:
+            break
+        parent = t.head
+        if parent.lemma_.lower() in cues["speech"] and t.dep_ in ("ccomp", "parataxis"):
+            break
+        if t.dep_ == "xcomp":
+            pl = parent.lemma_.lower()
+            if pl in cues["negator"]:
+                negated = not negated if any(c.dep_ == "neg" for c in parent.children) else True
+            elif pl in cues["irrealis"]:
+                modality = modality or "hypothetical"
+            elif pl in cues["intent"]:
+                modality = modality or "intended"
+            if any(c.dep_ == "neg" for c in parent.children) and pl not in cues["negator"]:
+                negated = True
+        if t.dep_ == "conj":
+            t = parent
+            hops += 1
+            continue
+        t = parent
+        hops += 1
+    if modality is None:
+        modality = "reported" if reported else "asserted"
+    return modality, negated
+
+
+def _event_date(tok: Token, sent: Span, article_date: str | None) -> str | None:
+    verb = _clause_verb(tok)
+    for ent in sent.ents:
+        if ent.label_ not in ("DATE", "TIME"):
+            continue
+        t = ent.root
+        hops = 0
+        while t.pos_ not in VERBAL and t.head.i != t.i and hops < 6:
+            t = t.head
+            hops += 1
+        if t.i in (verb.i, tok.i):
+            found = resolve_date(ent.text, article_date)
+            if found:
+                return found
+    return article_date
+
+
+def _trigger_text(tok: Token, frame: Frame) -> str:
+    parts = [tok]
+    for c in tok.children:
+        if c.dep_ == "prt" or (c.dep_ in ("prep", "agent") and "prep" in frame.requires and c.lower_ in frame.requires["prep"]):
+            parts.append(c)
+        if c.dep_ in ("dobj",) and "obj" in frame.requires and (c.lemma_.lower() in frame.requires["obj"] or c.lower_ in frame.requires["obj"]):
+            parts.append(c)
+    parts.sort(key=lambda t: t.i)
+    return " ".join(t.text for t in parts)
+
+
+SPEAKER_PERSON = {"he", "she", "i", "his", "her", "my"}
+SPEAKER_GROUP = {"it", "its", "they", "their", "we", "our", "us", "them"}
+
+
+def _resolve_speaker_pronoun(acts: DocActors, tok: Token, speaker: Resolved | None, cues, excl) -> Resolved | None:
+    """A pronoun subject inside reported speech is the speaker when number and kind agree."""
+    if speaker is not None:
+        low = tok.lower_
+        person = speaker.entry.kind == "PERSON"
+        if (person and low in SPEAKER_PERSON) or (not person and low in SPEAKER_GROUP) or \
+                (person and low in ("we", "our") and speaker.entry.country):
+            entry = speaker.entry
+            if person and low in ("we", "our"):
+                entry = acts.gaz.country_role(entry.country, entry.role) if entry.role else acts.gaz.country_role(entry.country, None)
+            return Resolved(entry, tok.i, tok.i + 1, speaker.quality * 0.9)
+    return resolve(acts, tok, excl, cues=cues)
+
+
+def _nominal_sources(acts: DocActors, tok: Token, frame: Frame, cues) -> list[Token]:
+    srcs = _children(tok, "poss")
+    srcs += [c for c in tok.children if c.dep_ in ("compound", "amod", "nmod") and acts.mention_at(c)]
+    srcs += _prep_objects(tok, {"by", "from"})
+    if not srcs and frame.requires.get("nsource"):
+        verb = _clause_verb(tok)
+        if verb.i != tok.i and tok.dep_ in ("dobj", "nsubjpass", "pobj"):
+            srcs = subject_tokens(verb)
+    return srcs
+
+
+def sentence_events(acts: DocActors, sent: Span, frames: dict, cues: dict, article_date: str | None) -> list[RawEvent]:
+    """Every event the lexicon frames find in one sentence, deduplicated per (source, relation, target)."""
+    found: dict[tuple[str, str, str], RawEvent] = {}
+    for tok in sent:
+        pos = "VERB" if tok.pos_ in VERBAL else ("NOUN" if tok.pos_ in ("NOUN", "PROPN") else None)
+        if pos is None:
+            continue
+        candidates = frames.get((tok.lemma_.lower(), pos)) or (frames.get((tok.lower_, pos)) if pos == "VERB" else None)
+        if not candidates:
+            continue
+        for frame in candidates:
+            if not _frame_fits(frame, tok):
+                continue
+            events = _apply_frame(acts, sent, tok, frame, cues, article_date)
+            if events is None:
+                continue
+            for ev in events:
+                key = (ev.source.entry.id, ev.frame.relation, ev.target.entry.id)
+                old = found.get(key)
+                if old is None or (old.negated and not ev.negated) or ev.confidence > old.confidence and old.negated == ev.negated:
+                    found[key] = ev
+            break
+    return list(found.values())
+
+
+def _valid(r: Resolved | None) -> bool:
+    return r is not None and r.entry.role != "MED"
+
+
+def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: dict,
+                 article_date: str | None) -> list[RawEvent] | None:
+    speaker_tok = _speaker(tok, cues)
+    speaker = resolve(acts, speaker_tok, set(), cues=cues) if speaker_tok is not None else None
+    # sources
+    src_toks = subject_tokens(tok) if frame.pos == "VERB" else _nominal_sources(acts, tok, frame, cues)
+    sources = []
+    for s in src_toks:
+        r = _resolve_speaker_pronoun(acts, s, speaker, cues, set())
+        if _valid(r) and r.entry.kind != "OTHER":
+            sources.append(r)
+    if not sources:
+        return None
+    excl = {s.entry.country for s in sources if s.entry.country}
+    excl_ids = {s.entry.id for s in sources}
+    # targets: the first slot that yields an actor (or an OTHER where the frame allows it)
+    targets: list[Resolved] = []
+    for slot in frame.targets:
+        toks = _slot(tok, slot)
+        for t in toks:
+            r = resolve(acts, t, excl, excl_ids, cues=cues)
+            if r is None and slot in frame.allow_other:
+                r = other_target(t)
+            if _valid(r) and r.entry.id not in excl_ids:
+                targets.append(r)
+        if targets:
+            break
+    pairs: list[tuple[Resolved, Resolved]] = [(s, t) for s in sources for t in targets]
+    if not targets and frame.mutual and len(sources) > 1:
+        pairs = [(a, b) for a in sources for b in sources if a.entry.id != b.entry.id]
+    if not pairs:
+        return None
+    modality, negated = _modality_negation(tok, cues, speaker is not None)
+    date = _event_date(tok, sent, article_date)
+    trigger_text = _trigger_text(tok, frame)
+    out = []
+    for s, t in pairs:
+        conf = frame.confidence * min(s.quality, 1.0) * min(t.quality, 1.0)
+        if frame.pos == "NOUN":
+            conf *= 0.9
+        out.append(RawEvent(frame=frame, trigger=tok, source=s, target=t,
+                            reported_by=speaker if _speaker_ok(speaker, s) else None,
+                            negated=negated, modality=modality, date=date,
+                            confidence=round(conf, 3), trigger_text=trigger_text))
+    return out
+
+
+def _speaker_ok(speaker: Resolved | None, source: Resolved) -> bool:
+    return speaker is not None

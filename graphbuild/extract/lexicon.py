@@ -1,0 +1,84 @@
+"""The event lexicon (``data/lexicon/events.tsv``) and cue words (``data/lexicon/cues.tsv``)."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..paths import data_path
+from ..vocab import check_relation, relations
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One lexicon row: a trigger lemma, conditions, target slots, relation and CAMEO code."""
+
+    lemma: str
+    pos: str
+    requires: dict
+    targets: tuple[str, ...]
+    allow_other: frozenset[str]
+    relation: str
+    cameo: str
+    confidence: float
+
+    @property
+    def mutual(self) -> bool:
+        return "mutual" in self.requires
+
+    @property
+    def plover(self) -> str | None:
+        return relations()[self.relation].plover
+
+
+def _parse_requires(cell: str) -> dict:
+    out: dict = {}
+    for part in filter(None, (p.strip() for p in (cell or "").split(","))):
+        if "=" in part:
+            key, _, values = part.partition("=")
+            out[key.strip()] = frozenset(v.strip().lower() for v in values.split("|") if v.strip())
+        else:
+            out[part] = True
+    return out
+
+
+def _rows(path: Path):
+    with open(path, encoding="utf-8", newline="") as fh:
+        lines = (line for line in fh if line.strip() and not line.startswith("#"))
+        yield from csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
+
+
+@lru_cache(maxsize=4)
+def load_frames(path: str | None = None) -> dict[tuple[str, str], tuple[Frame, ...]]:
+    """Frames by (lemma, pos), in file order; relation names are checked against the vocabulary."""
+    frames: dict[tuple[str, str], list[Frame]] = {}
+    for lineno, row in enumerate(_rows(Path(path) if path else data_path("lexicon", "events.tsv")), 2):
+        slots, other = [], set()
+        for slot in row["target"].split("|"):
+            slot = slot.strip()
+            if slot.endswith("+other"):
+                slot = slot[: -len("+other")]
+                other.add(slot)
+            if slot:
+                slots.append(slot)
+        try:
+            relation = check_relation(row["relation"].strip())
+        except ValueError as exc:
+            raise ValueError(f"events.tsv row {lineno}: {exc}") from None
+        frame = Frame(lemma=row["lemma"].strip().lower(), pos=row["pos"].strip().upper(),
+                      requires=_parse_requires(row.get("requires", "")), targets=tuple(slots),
+                      allow_other=frozenset(other), relation=relation, cameo=row["cameo"].strip(),
+                      confidence=float(row["confidence"]))
+        frames.setdefault((frame.lemma, frame.pos), []).append(frame)
+    return {k: tuple(v) for k, v in frames.items()}
+
+
+@lru_cache(maxsize=4)
+def load_cues(path: str | None = None) -> dict[str, frozenset[str]]:
+    """Cue words by kind (speech, hedge, future, intent, irrealis, negator, ...)."""
+    cues: dict[str, set[str]] = {}
+    for row in _rows(Path(path) if path else data_path("lexicon", "cues.tsv")):
+        cues.setdefault(row["kind"].strip(), set()).add(row["word"].strip().lower())
+    return {k: frozenset(v) for k, v in cues.items()}

@@ -1,0 +1,395 @@
+"""The embedded graph store: LadybugDB (the maintained continuation of Kùzu), one file, Cypher.
+
+Writes are incremental and idempotent: each batch runs in one transaction that replaces the
+batch's events, merges actors and articles by id, and recomputes the analyst edges of every
+(source, relation, target) it touched from the Event nodes themselves (never incremented), so
+a build killed at any point leaves a store that opens and a rerun that converges.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import decimal
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ladybug
+
+from ..errors import UserError
+from ..merge import GraphData, analyst_edges, merge_actor
+from ..model import ACTOR_PROPS, ARTICLE_PROPS, EVENT_PROPS, Actor, Article, Event
+from ..vocab import RELATION_NAMES
+
+#: Default store location, relative to the working directory.
+DEFAULT_STORE = Path("graphbuild-out") / "graph.lbdb"
+
+_ACTOR_TYPES = {"aliases": "STRING[]"}
+_EVENT_TYPES = {"negated": "BOOLEAN", "confidence": "DOUBLE", "start": "INT64", "end": "INT64"}
+_EDGE_COLUMNS = ("mentions INT64, articles INT64, first_seen STRING, last_seen STRING, "
+                 "confidence DOUBLE")
+
+
+def _q(name: str) -> str:
+    """A property name quoted for Cypher (``end`` is a reserved word in LadybugDB)."""
+    return f"`{name}`"
+
+
+def _columns(props: tuple[str, ...], types: dict[str, str]) -> str:
+    cols = [f"{_q(p)} {types.get(p, 'STRING')}" + (" PRIMARY KEY" if p == "id" else "") for p in props]
+    return ", ".join(cols)
+
+
+def schema_statements() -> list[str]:
+    """The DDL of the graph model: three node tables, four event links, one table per relation."""
+    stmts = [
+        f"CREATE NODE TABLE IF NOT EXISTS Actor({_columns(ACTOR_PROPS, _ACTOR_TYPES)})",
+        f"CREATE NODE TABLE IF NOT EXISTS Article({_columns(ARTICLE_PROPS, {})})",
+        f"CREATE NODE TABLE IF NOT EXISTS Event({_columns(EVENT_PROPS, _EVENT_TYPES)})",
+        "CREATE REL TABLE IF NOT EXISTS SOURCE(FROM Event TO Actor)",
+        "CREATE REL TABLE IF NOT EXISTS TARGET(FROM Event TO Actor)",
+        "CREATE REL TABLE IF NOT EXISTS REPORTED_BY(FROM Event TO Actor)",
+        "CREATE REL TABLE IF NOT EXISTS REPORTED_IN(FROM Event TO Article)",
+    ]
+    for rel in RELATION_NAMES:  # closed vocabulary: safe as identifiers
+        stmts.append(f"CREATE REL TABLE IF NOT EXISTS {rel}(FROM Actor TO Actor, {_EDGE_COLUMNS})")
+    return stmts
+
+
+def _set_clause(var: str, props: tuple[str, ...], row: str = "r", skip: tuple[str, ...] = ("id",)) -> str:
+    return ", ".join(f"{var}.{_q(p)} = {row}.{_q(p)}" for p in props if p not in skip)
+
+
+_MERGE_ACTORS = (f"UNWIND $rows AS r MERGE (a:Actor {{id: r.id}}) SET {_set_clause('a', ACTOR_PROPS)}")
+_MERGE_ARTICLES = (f"UNWIND $rows AS r MERGE (a:Article {{id: r.id}}) "
+                   f"SET {_set_clause('a', ARTICLE_PROPS)}")
+_CREATE_EVENTS = ("UNWIND $rows AS r CREATE (e:Event {"
+                  + ", ".join(f"{_q(p)}: r.{_q(p)}" for p in EVENT_PROPS) + "})")
+_LINK = {
+    "SOURCE": "UNWIND $rows AS r MATCH (e:Event {id: r.e}) MATCH (a:Actor {id: r.a}) CREATE (e)-[:SOURCE]->(a)",
+    "TARGET": "UNWIND $rows AS r MATCH (e:Event {id: r.e}) MATCH (a:Actor {id: r.a}) CREATE (e)-[:TARGET]->(a)",
+    "REPORTED_BY": "UNWIND $rows AS r MATCH (e:Event {id: r.e}) MATCH (a:Actor {id: r.a}) "
+                   "CREATE (e)-[:REPORTED_BY]->(a)",
+    "REPORTED_IN": "UNWIND $rows AS r MATCH (e:Event {id: r.e}) MATCH (a:Article {id: r.a}) "
+                   "CREATE (e)-[:REPORTED_IN]->(a)",
+}
+_EVENT_KEYS = ("MATCH (e)-[:SOURCE]->(s:Actor) MATCH (e)-[:TARGET]->(t:Actor) "
+               "RETURN DISTINCT e.id, s.id, e.relation, t.id")
+_EVENTS_OF_ARTICLES = "UNWIND $ids AS x MATCH (:Article {id: x})<-[:REPORTED_IN]-(e:Event) " + _EVENT_KEYS
+_EVENTS_BY_ID = "UNWIND $ids AS x MATCH (e:Event {id: x}) " + _EVENT_KEYS
+_DELETE_EVENTS = "UNWIND $ids AS x MATCH (e:Event {id: x}) DETACH DELETE e"
+_FACTS_FOR_KEYS = (
+    "UNWIND $keys AS k MATCH (s:Actor {id: k.s})<-[:SOURCE]-(e:Event) WHERE e.relation = k.r "
+    "MATCH (e)-[:TARGET]->(t:Actor {id: k.t}) WHERE NOT e.negated AND e.modality <> 'hypothetical' "
+    "RETURN e.id, k.s, k.r, k.t, e.article_id, e.date, e.confidence")
+_ORPHANS = ("UNWIND $ids AS x MATCH (a:Actor {id: x}) "
+            "WHERE NOT EXISTS { MATCH (a)<-[]-(:Event) } AND NOT EXISTS { MATCH (a)-[]-(:Actor) } "
+            "RETURN a.id")
+
+
+def _merge_edges(rel: str) -> str:
+    return (f"UNWIND $rows AS r MATCH (a:Actor {{id: r.s}}) MATCH (b:Actor {{id: r.t}}) "
+            f"MERGE (a)-[e:{rel}]->(b) SET e.mentions = r.mentions, e.articles = r.articles, "
+            f"e.first_seen = r.first_seen, e.last_seen = r.last_seen, e.confidence = r.confidence")
+
+
+def _delete_edges(rel: str) -> str:
+    return f"UNWIND $rows AS r MATCH (a:Actor {{id: r.s}})-[e:{rel}]->(b:Actor {{id: r.t}}) DELETE e"
+
+
+@dataclass
+class WriteStats:
+    """What one :func:`write_graph` call changed (for progress and the build summary)."""
+
+    articles: int = 0
+    actors: int = 0
+    events_written: int = 0
+    events_removed: int = 0
+    edges_updated: int = 0
+    edges_removed: int = 0
+
+
+class Store:
+    """An open LadybugDB database with the graphbuild schema (use :func:`open_store`)."""
+
+    def __init__(self, path: str | Path, read_only: bool = False):
+        self.path = Path(path)
+        self.read_only = read_only
+        try:
+            self.db = ladybug.Database(str(self.path), read_only=read_only)
+            self.conn = ladybug.Connection(self.db)
+        except RuntimeError as exc:
+            raise UserError(f"cannot open store {self.path}: {_first_line(exc)}") from None
+        if not read_only:
+            for stmt in schema_statements():
+                self.conn.execute(stmt)
+
+    def execute(self, cypher: str, params: dict | None = None) -> list[list]:
+        """Run one statement and return all its rows (raises RuntimeError on Cypher errors)."""
+        return self.conn.execute(cypher, params or {}).get_all()
+
+    def close(self) -> None:
+        if getattr(self, "db", None) is not None:
+            self.conn.close()
+            self.db.close()
+            self.db = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database file."""
+        self.execute("CHECKPOINT")
+
+    def counts(self) -> dict[str, int]:
+        return _counts(self)
+
+    def article_hashes(self, ids: Iterable[str]) -> dict[str, str | None]:
+        """Stored sha256 of the given article ids (absent ids are left out)."""
+        rows = self.execute("UNWIND $ids AS x MATCH (a:Article {id: x}) RETURN a.id, a.sha256",
+                            {"ids": list(ids)})
+        return dict((r[0], r[1]) for r in rows)
+
+
+def open_store(path: str | Path, read_only: bool = False) -> Store:
+    """Open (creating if needed, unless ``read_only``) the store at ``path``."""
+    path = Path(path)
+    if read_only and not path.exists():
+        raise UserError(f"no store at {path} (run `graphbuild build` first or pass --store)")
+    if path.is_dir():
+        raise UserError(f"{path} is a directory, not a graphbuild store file")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return Store(path, read_only=read_only)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _actor_from_row(row: list) -> Actor:
+    d = dict(zip(ACTOR_PROPS, row))
+    d["aliases"] = list(d.get("aliases") or [])
+    return Actor(**d)
+
+
+def write_graph(store: Store, data: GraphData, complete_articles: Iterable[str] | None = None) -> WriteStats:
+    """Merge one batch into the store in a single transaction (idempotent, crash-safe).
+
+    Articles of ``data`` that carry a sha256 (or are listed in ``complete_articles``) are taken
+    as complete: their previously stored events are replaced by the batch's (so a changed text
+    replaces its events). Actors merge by id (aliases unioned, known fields kept); analyst
+    edges of every touched (source, relation, target) are recomputed from the Event nodes.
+    """
+    stats = WriteStats()
+    complete = {a.id for a in data.articles.values() if a.sha256}
+    complete.update(complete_articles or ())
+    # Per-batch aggregation is already done by GraphData (dicts keyed by id): no key repeats.
+    conn = store
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        # 1. Old events to replace: all events of complete articles + batch events stored before.
+        old = conn.execute(_EVENTS_OF_ARTICLES, {"ids": sorted(complete)}) if complete else []
+        if data.events:
+            old += conn.execute(_EVENTS_BY_ID, {"ids": list(data.events)})
+        old_ids = sorted({r[0] for r in old})
+        affected = {(r[1], r[2], r[3]) for r in old}
+        touched_actors = {r[1] for r in old} | {r[3] for r in old}
+        if old_ids:
+            conn.execute(_DELETE_EVENTS, {"ids": old_ids})
+        stats.events_removed = len(set(old_ids) - set(data.events))
+
+        # 2. Actors: fold the stored version in (aliases union, known fields kept), then write.
+        if data.actors:
+            stored = {row[0]: _actor_from_row(row) for row in conn.execute(
+                "UNWIND $ids AS x MATCH (a:Actor {id: x}) RETURN "
+                + ", ".join(f"a.{_q(p)}" for p in ACTOR_PROPS), {"ids": list(data.actors)})}
+            rows = []
+            for actor in data.actors.values():
+                merged = Actor(**{**actor.to_dict(), "aliases": list(actor.aliases)})
+                if actor.id in stored:
+                    merged = merge_actor(stored[actor.id], merged)
+                rows.append(merged.to_dict())
+            conn.execute(_MERGE_ACTORS, {"rows": rows})
+            stats.actors = len(rows)
+
+        # 3. Articles: new metadata wins, missing fields keep what was stored.
+        if data.articles:
+            ids = list(data.articles)
+            stored_art = {row[0]: dict(zip(ARTICLE_PROPS, row)) for row in conn.execute(
+                "UNWIND $ids AS x MATCH (a:Article {id: x}) RETURN "
+                + ", ".join(f"a.{_q(p)}" for p in ARTICLE_PROPS), {"ids": ids})}
+            rows = []
+            for art in data.articles.values():
+                new = art.to_dict()
+                old_art = stored_art.get(art.id, {})
+                rows.append({k: new[k] if new[k] is not None else old_art.get(k) for k in ARTICLE_PROPS})
+            conn.execute(_MERGE_ARTICLES, {"rows": rows})
+            stats.articles = len(rows)
+
+        # 4. Events and their links, created fresh.
+        if data.events:
+            conn.execute(_CREATE_EVENTS, {"rows": [_event_row(e) for e in data.events.values()]})
+            links = {"SOURCE": [], "TARGET": [], "REPORTED_BY": [], "REPORTED_IN": []}
+            for e in data.events.values():
+                links["SOURCE"].append({"e": e.id, "a": e.source_id})
+                links["TARGET"].append({"e": e.id, "a": e.target_id})
+                links["REPORTED_IN"].append({"e": e.id, "a": e.article_id})
+                if e.reported_by_id:
+                    links["REPORTED_BY"].append({"e": e.id, "a": e.reported_by_id})
+                affected.add((e.source_id, e.relation, e.target_id))
+            for name, rows in links.items():
+                if rows:
+                    conn.execute(_LINK[name], {"rows": rows})
+            stats.events_written = len(data.events)
+
+        # 5. Analyst edges of the touched keys, recomputed from the stored events.
+        stats.edges_updated, stats.edges_removed = _recompute_edges(conn, affected)
+
+        # 6. Actors left without any event or edge by a replacement are removed.
+        gone = touched_actors - set(data.actors)
+        if gone:
+            orphans = [r[0] for r in conn.execute(_ORPHANS, {"ids": sorted(gone)})]
+            if orphans:
+                conn.execute("UNWIND $ids AS x MATCH (a:Actor {id: x}) DETACH DELETE a", {"ids": orphans})
+        conn.execute("COMMIT")
+    except BaseException:
+        try:
+            conn.execute("ROLLBACK")
+        except RuntimeError:
+            pass
+        raise
+    return stats
+
+
+def _event_row(e: Event) -> dict:
+    d = e.to_dict()
+    row = {p: d[p] for p in EVENT_PROPS}
+    row["negated"] = bool(row["negated"])
+    row["confidence"] = float(row["confidence"] or 0.0)
+    row["start"] = int(row["start"] or 0)
+    row["end"] = int(row["end"] or 0)
+    return row
+
+
+def _recompute_edges(conn: Store, keys: set[tuple[str, str, str]]) -> tuple[int, int]:
+    """Rewrite the analyst edges of ``keys`` from the Event nodes; drop those with no fact left."""
+    if not keys:
+        return 0, 0
+    key_rows = [{"s": s, "r": r, "t": t} for s, r, t in sorted(keys)]
+    facts = []
+    for row in conn.execute(_FACTS_FOR_KEYS, {"keys": key_rows}):
+        eid, s, r, t, art, date, conf = row
+        facts.append(Event(id=eid, article_id=art, relation=r, cameo="", plover=None,
+                           source_id=s, target_id=t, date=date, confidence=conf))
+    edges = {(e.source_id, e.relation, e.target_id): e for e in analyst_edges(facts)}
+    updated = removed = 0
+    by_rel: dict[str, tuple[list, list]] = {}
+    for key in sorted(keys):
+        keep, drop = by_rel.setdefault(key[1], ([], []))
+        edge = edges.get(key)
+        if edge is None:
+            drop.append({"s": key[0], "t": key[2]})
+        else:
+            keep.append({"s": key[0], "t": key[2], "mentions": edge.mentions, "articles": edge.articles,
+                         "first_seen": edge.first_seen, "last_seen": edge.last_seen,
+                         "confidence": float(edge.confidence)})
+    for rel, (keep, drop) in by_rel.items():
+        if rel not in RELATION_NAMES:
+            continue
+        if drop:
+            conn.execute(_delete_edges(rel), {"rows": drop})
+            removed += len(drop)
+        if keep:
+            conn.execute(_merge_edges(rel), {"rows": keep})
+            updated += len(keep)
+    return updated, removed
+
+
+def _counts(store: Store) -> dict[str, int]:
+    out = {}
+    for label in ("Article", "Actor", "Event"):
+        out[label] = int(store.execute(f"MATCH (n:{label}) RETURN count(n)")[0][0])
+    total = 0
+    for rel in RELATION_NAMES:
+        n = int(store.execute(f"MATCH ()-[r:{rel}]->() RETURN count(r)")[0][0])
+        out[rel] = n
+        total += n
+    out["analyst_edges"] = total
+    return out
+
+
+def counts(path: str | Path) -> dict[str, int]:
+    """Node counts per label, analyst-edge counts per relation, and their total."""
+    with open_store(path, read_only=True) as store:
+        return _counts(store)
+
+
+def read_graph(path: str | Path) -> GraphData:
+    """Everything in the store back out as a :class:`GraphData` (for push, export, viz)."""
+    data = GraphData()
+    with open_store(path, read_only=True) as store:
+        for row in store.execute("MATCH (a:Actor) RETURN " + ", ".join(f"a.{_q(p)}" for p in ACTOR_PROPS)
+                                 + " ORDER BY a.id"):
+            actor = _actor_from_row(row)
+            data.actors[actor.id] = actor
+        for row in store.execute("MATCH (a:Article) RETURN "
+                                 + ", ".join(f"a.{_q(p)}" for p in ARTICLE_PROPS) + " ORDER BY a.id"):
+            art = Article(**dict(zip(ARTICLE_PROPS, row)))
+            data.articles[art.id] = art
+        rows = store.execute(
+            "MATCH (e:Event) MATCH (e)-[:SOURCE]->(s:Actor) MATCH (e)-[:TARGET]->(t:Actor) "
+            "OPTIONAL MATCH (e)-[:REPORTED_BY]->(b:Actor) RETURN "
+            + ", ".join(f"e.{_q(p)}" for p in EVENT_PROPS) + ", s.id, t.id, b.id ORDER BY e.id")
+        for row in rows:
+            d = dict(zip(EVENT_PROPS, row))
+            d.update(source_id=row[-3], target_id=row[-2], reported_by_id=row[-1])
+            ev = Event(**d)
+            data.events[ev.id] = ev
+    return data
+
+
+def _plain(value):
+    """Query values as plain Python (Decimal sums -> int/float, dates -> ISO strings)."""
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        if "_LABEL" in value:  # a node or relationship: its properties plus its label
+            out = {k: _plain(v) for k, v in value.items() if not k.startswith("_")}
+            out["_label"] = value["_LABEL"]
+            return out
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def run_query(path: str | Path, cypher: str, params: dict | None = None) -> tuple[list[str], list[list]]:
+    """Run read-only Cypher on the store at ``path``: ``(columns, rows)``.
+
+    Opens the store read-only, so it works while a build is writing. Cypher errors become a
+    one-line :class:`UserError`.
+    """
+    with open_store(path, read_only=True) as store:
+        try:
+            result = store.conn.execute(cypher, params or {})
+            if isinstance(result, list):  # several statements: the last one's result
+                result = result[-1]
+            columns = result.get_column_names()
+            rows = [[_plain(v) for v in row] for row in result.get_all()]
+        except RuntimeError as exc:
+            raise UserError(f"query failed: {_first_line(exc)}") from None
+    return columns, rows
+
+
+def store_size(path: str | Path) -> int:
+    """Bytes on disk of the store file and its write-ahead log."""
+    path = Path(path)
+    return sum(os.path.getsize(p) for p in (path, Path(str(path) + ".wal")) if p.exists())

@@ -1,0 +1,22 @@
+// An actor's timeline: every event mention in which $actor is the source or the target, oldest
+// first, with the evidence sentence and the article it came from (negated and hypothetical
+// mentions included, flagged in their columns).
+//
+// Parameters: $actor  actor id, name or alias (case-insensitive), e.g. "Q57413" or "Maduro".
+//             $limit  at most this many rows (default 500).
+// Example:    graphbuild query actor_timeline --param actor=Maduro
+// Columns:    date, source, relation, target, negated, modality, sentence, url, title, event
+// Dialect:    portable (LadybugDB and Neo4j 5).
+// @param limit = 500
+WITH toLower($actor) AS key
+MATCH (x:Actor)
+WHERE toLower(x.id) = key OR toLower(x.name) = key OR any(al IN x.aliases WHERE toLower(al) = key)
+MATCH (e:Event)-[:SOURCE|TARGET]->(x)
+MATCH (e)-[:SOURCE]->(s:Actor)
+MATCH (e)-[:TARGET]->(t:Actor)
+MATCH (e)-[:REPORTED_IN]->(art:Article)
+RETURN DISTINCT e.date AS date, s.name AS source, e.relation AS relation, t.name AS target,
+       e.negated AS negated, e.modality AS modality, e.sentence AS sentence, art.url AS url,
+       art.title AS title, e.id AS event
+ORDER BY date, event
+LIMIT $limit

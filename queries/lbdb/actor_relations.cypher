@@ -1,0 +1,24 @@
+// Every analyst edge of an actor: what $actor did to whom (direction "out", listed first) and
+// what others did to it (direction "in"), each part most-reported first.
+//
+// Parameters: $actor  actor id, name or alias (case-insensitive), e.g. "Q30" or "the U.S.".
+// Example:    graphbuild query actor_relations --param actor="the U.S."
+// Columns:    direction (out|in), relation, other, mentions, articles, first_seen, last_seen, confidence
+// Dialect:    LadybugDB (label(r)); the Neo4j version is ../neo4j/actor_relations.cypher (same columns).
+WITH toLower($actor) AS key
+MATCH (x:Actor)
+WHERE toLower(x.id) = key OR toLower(x.name) = key OR any(al IN x.aliases WHERE toLower(al) = key)
+MATCH (x)-[r]->(o:Actor)
+RETURN 'out' AS direction, label(r) AS relation, o.name AS other, r.mentions AS mentions,
+       r.articles AS articles, r.first_seen AS first_seen, r.last_seen AS last_seen,
+       r.confidence AS confidence
+ORDER BY mentions DESC, relation, other
+UNION ALL
+WITH toLower($actor) AS key
+MATCH (x:Actor)
+WHERE toLower(x.id) = key OR toLower(x.name) = key OR any(al IN x.aliases WHERE toLower(al) = key)
+MATCH (x)<-[r]-(o:Actor)
+RETURN 'in' AS direction, label(r) AS relation, o.name AS other, r.mentions AS mentions,
+       r.articles AS articles, r.first_seen AS first_seen, r.last_seen AS last_seen,
+       r.confidence AS confidence
+ORDER BY mentions DESC, relation, other

@@ -1,0 +1,18 @@
+// The shortest chain of analyst edges (any relation, any direction, at most 6 hops) linking
+// two actors: how the two are connected in the actor network, and through whom.
+//
+// Parameters: $actor     actor id, name or alias (case-insensitive), e.g. "Russia".
+//             $other     the other actor, same lookup, e.g. "United States".
+// Example:    graphbuild query shortest_path --param actor=Russia --param other="United States"
+// Columns:    hops, actors (list of names along the path), relations (list of relation types)
+// Dialect:    LadybugDB (SHORTEST, list_transform); the Neo4j version is ../neo4j/shortest_path.cypher.
+WITH toLower($actor) AS ka, toLower($other) AS kb
+MATCH (a:Actor)
+WHERE toLower(a.id) = ka OR toLower(a.name) = ka OR any(al IN a.aliases WHERE toLower(al) = ka)
+MATCH (b:Actor)
+WHERE toLower(b.id) = kb OR toLower(b.name) = kb OR any(al IN b.aliases WHERE toLower(al) = kb)
+MATCH p = (a)-[:APPEALED_TO|PLEDGED|CONSULTED|RECOGNIZED|SUPPORTED|COOPERATED|PROVIDED_AID|YIELDED|INVESTIGATED|DEMANDED|CRITICIZED|BLAMED|REJECTED|THREATENED|PROTESTED|MOBILIZED|REDUCED_RELATIONS|SANCTIONED|COERCED|ATTACKED* SHORTEST 1..6]-(b)
+RETURN length(p) AS hops, list_transform(nodes(p), n -> n.name) AS actors,
+       list_transform(rels(p), r -> label(r)) AS relations
+ORDER BY hops
+LIMIT 1
