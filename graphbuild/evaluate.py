@@ -2,8 +2,9 @@
 
 A predicted event matches a gold one when the relation is equal and both actors match: by
 country (first three letters of the gold CAMEO actor code; for two actors of the same
-country also the role), international organisations by name. Negated predictions do not
-count. Gold events outside the relation vocabulary or without both actors are not scored.
+country also the role), international organisations by name. Negated and hypothetical
+predictions are not coded events and do not count (CAMEO codes "threatened to cut ties" as a
+threat only). Gold events outside the relation vocabulary or without both actors are not scored.
 """
 
 from __future__ import annotations
@@ -158,7 +159,7 @@ def evaluate(items: list[dict], extractor) -> Report:
         report.sentences += 1
         report.gold_events += len(golds)
         report.skipped_gold += skipped
-        preds = [r for r in records if not r["negated"]]
+        preds = [r for r in records if not r["negated"] and r["modality"] != "hypothetical"]
         typed_hits = _match(preds, golds, iso, typed=True)
         untyped_hits = _match(preds, golds, iso, typed=False)
         report.typed.tp += typed_hits
@@ -178,8 +179,8 @@ def evaluate(items: list[dict], extractor) -> Report:
         if typed_hits < max(len(preds), len(golds)):
             report.errors.append({"id": raw.id, "text": item["text"],
                                   "gold": [(g.source, g.relation, g.target) for g in golds],
-                                  "pred": [(p["source"]["country"] or p["source"]["name"], p["relation"],
-                                            p["target"]["country"] or p["target"]["name"]) for p in preds]})
+                                  "pred": [((p["source"]["country"] or "") + (p["source"]["role"] or "") + ":" + p["source"]["name"], p["relation"],
+                                            (p["target"]["country"] or "") + (p["target"]["role"] or "") + ":" + p["target"]["name"]) for p in preds]})
     return report
 
 

@@ -279,6 +279,33 @@ def _country_from_np(acts: DocActors, head: Token) -> str | None:
     return None
 
 
+def _people(acts: DocActors, tok: Token, m: Mention) -> Resolved | None:
+    """A plural demonym: "Russians" is Russia, but "Bosnian Serbs" and "the Albanians of
+    southern Serbia" are civilians of the country they live in; "ethnic Albanians" alone is
+    no country at all."""
+    host = None
+    for c in tok.lefts:
+        if c.dep_ in ("amod", "compound"):
+            cm = acts.mention_at(c)
+            if cm and cm.entry.country and cm.entry.country != m.entry.country:
+                host = cm.entry.country
+            elif c.lower_ == "ethnic":
+                host = host or ""
+    if host is None:
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("of", "in", "from"):
+                for pobj in prep.children:
+                    pm = acts.mention_at(pobj) or next((acts.mention_at(x) for x in pobj.subtree if acts.mention_at(x)), None)
+                    if pobj.dep_ == "pobj" and pm and pm.entry.country and pm.entry.country != m.entry.country:
+                        host = pm.entry.country
+    if host == "":
+        return None
+    if host:
+        s, e = _span_of(tok)
+        return Resolved(acts.gaz.country_role(host, "CVL"), s, e, 0.8)
+    return Resolved(m.entry, m.start, m.end, 0.9)
+
+
 def _located_by_metonym(acts: DocActors, head: Token) -> bool:
     for prep in head.children:
         if prep.dep_ == "prep" and prep.lower_ in ("in", "from"):
@@ -308,11 +335,17 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
         if m.how == "demonym" and tok.pos_ == "ADJ":
             pass  # "Venezuelan strongman": the adjective is not the actor
         elif m.how == "demonym" and tok.tag_ in ("NNS", "NNPS") and m.end - m.start == 1:
-            return Resolved(m.entry, m.start, m.end, 0.9)
+            return _people(acts, tok, m)
         elif m.how != "demonym":
             return Resolved(m.entry, m.start, m.end, m.quality)
     cues = cues or {}
     role = _agent_role(acts, tok)
+    # "opposition candidates", "rebel leaders", "army officers": the modifier says who they are
+    for c in tok.lefts:
+        if c.dep_ == "compound" and not acts.mention_at(c):
+            inner = _agent_role(acts, c)
+            if inner:
+                role = inner
     # "members of the National Assembly", "the head of the UN": the group in the of-phrase.
     if lemma in cues.get("proxy", ()) or role is None and lemma in ("member", "leader", "head"):
         for prep in tok.children:
@@ -337,6 +370,11 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
                 country = acts.salient_country(tok.i, exclude_countries)
             quality = 0.7
         if country is None:
+            for t in _left_mods(tok):  # "EU foreign ministers": the organisation itself
+                im = acts.mention_at(t)
+                if im and im.entry.kind == "IGO":
+                    s, e = _span_of(tok)
+                    return Resolved(im.entry, s, e, 0.85)
             return None
         s, e = _span_of(tok)
         return Resolved(gaz.country_role(country, role), s, e, quality)
@@ -355,6 +393,40 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
         if country:
             s, e = _span_of(tok)
             return Resolved(gaz.country_role(country, None), s, e, 0.7)
+    return None
+
+
+#: Generic heads that stand for the place or people their demonym/name modifier names.
+PLACE_HEADS = {"republic", "country", "nation", "state", "kingdom", "people", "province", "region",
+               "territory", "city", "town", "capital", "village", "public", "population", "citizen",
+               "national", "civilian"}
+
+
+def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_ids: set[str] = frozenset(),
+                  cues: dict | None = None) -> Resolved | None:
+    """Like :func:`resolve`, then falls back to whose thing the phrase names: "Serbia's
+    suppression", "an Indian proposal", "the Taliban religious faction" -> the possessor or
+    the named modifier (as CAMEO coders do)."""
+    r = resolve(acts, tok, exclude_countries, exclude_ids, cues=cues)
+    if r is not None:
+        return r
+    for c in tok.children:
+        if c.dep_ == "poss":
+            r = resolve(acts, c, exclude_countries, exclude_ids, depth=1, cues=cues)
+            if r is not None:
+                return Resolved(r.entry, r.start, r.end, r.quality * 0.8)
+    for c in tok.lefts:
+        if c.dep_ not in ("compound", "amod", "nmod"):
+            continue
+        m = acts.mention_at(c)
+        if m is None or m.entry.kind == "OTHER":
+            continue
+        if m.how == "demonym" or m.how == "name":
+            entry = acts.gaz.countries.get(m.entry.country) or m.entry
+        else:
+            entry = m.entry
+        quality = 0.8 if (tok.lemma_.lower() in PLACE_HEADS or m.how not in ("demonym",)) else 0.65
+        return Resolved(entry, min(m.start, tok.i), tok.i + 1, quality)
     return None
 
 

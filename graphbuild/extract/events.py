@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from .actors import RELATIVE, DocActors, Resolved, other_target, resolve
+from .actors import RELATIVE, DocActors, Resolved, other_target, resolve, resolve_loose
 from .dates import resolve_date
 from .lexicon import Frame
 
 VERBAL = ("VERB", "AUX")
-CLAUSE_LINKS = {"xcomp", "ccomp", "conj", "advcl", "acl", "relcl", "pcomp", "parataxis"}
+CLAUSE_LINKS = {"xcomp", "ccomp", "conj", "advcl", "acl", "relcl", "pcomp", "parataxis", "acomp"}
 
 
 @dataclass
@@ -77,6 +77,8 @@ def subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
         return conjuncts(subj)
     if verb.dep_ == "conj" and verb.head.pos_ in VERBAL:
         return subject_tokens(verb.head, depth + 1)
+    if verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ" and verb.head.head.pos_ in VERBAL:
+        return subject_tokens(verb.head.head, depth + 1)  # "is willing to withdraw"
     if verb.dep_ in ("xcomp", "advcl") and verb.head.pos_ in VERBAL:
         obj = _child(verb.head, "dobj")
         if verb.dep_ == "xcomp" and obj is not None and verb.head.lemma_ in ("urge", "ask", "call", "force", "pressure", "persuade"):
@@ -87,7 +89,10 @@ def subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
     if verb.dep_ == "acl" and verb.tag_ == "VBN":
         return _prep_objects(verb, {"by"})
     if verb.dep_ == "acl" and verb.tag_ == "VBG":  # "personnel withdrawing from X"
-        return conjuncts(verb.head)
+        out = conjuncts(verb.head)
+        if verb.head.dep_ == "dobj" and verb.head.head.pos_ in VERBAL:  # "issued a declaration demanding"
+            out += subject_tokens(verb.head.head, depth + 1)
+        return out
     # parser slip: "Maduro pins ..." tags the name as a compound of the verb
     for c in verb.lefts:
         if c.dep_ in ("compound", "npadvmod", "nmod") and c.pos_ == "PROPN":
@@ -118,6 +123,8 @@ def _slot(tok: Token, slot: str) -> list[Token]:
         found = _children(tok, "xcomp")
     elif head == "ccomp":
         found = _children(tok, "ccomp")
+    elif head == "advcl":
+        found = _children(tok, "advcl")
     elif head == "nsubj":
         found = [c for d in _children(tok, "nsubj") for c in conjuncts(d)]
     elif head == "relcl":
@@ -210,11 +217,15 @@ def _modality_negation(tok: Token, cues: dict, reported: bool) -> tuple[str, boo
     modality = None
     t = tok
     hops = 0
+    would = False
     while True:
         verb = t
         for c in verb.children:
             low = c.lower_
-            if c.dep_ in ("aux", "auxpass") and (low in cues["hedge"] or c.lemma_ in cues["hedge"]):
+            if c.dep_ == "aux" and low == "would" and modality is None:
+                would = True  # future in the past if reported speech governs it, else hypothetical
+            elif c.dep_ in ("aux", "auxpass") and (low in cues["hedge"] or c.lemma_ in cues["hedge"]
+                                                    or low in cues.get("obligation", ())):
                 modality = "hypothetical"
             elif c.dep_ in ("aux",) and (low in cues["future"] or c.lemma_ in cues["future"]) and modality is None:
                 modality = "intended"
@@ -228,8 +239,10 @@ def _modality_negation(tok: Token, cues: dict, reported: bool) -> tuple[str, boo
             break
         parent = t.head
         if parent.lemma_.lower() in cues["speech"] and t.dep_ in ("ccomp", "parataxis"):
+            if would:
+                modality, would = modality or "intended", False
             break
-        if t.dep_ == "xcomp":
+        if t.dep_ in ("xcomp", "acomp"):
             pl = parent.lemma_.lower()
             if pl in cues["negator"]:
                 negated = not negated if any(c.dep_ == "neg" for c in parent.children) else True
@@ -245,6 +258,8 @@ def _modality_negation(tok: Token, cues: dict, reported: bool) -> tuple[str, boo
             continue
         t = parent
         hops += 1
+    if would and modality is None:
+        modality = "hypothetical"
     if modality is None:
         modality = "reported" if reported else "asserted"
     return modality, negated
@@ -302,7 +317,9 @@ def _nominal_sources(acts: DocActors, tok: Token, frame: Frame, cues) -> list[To
     srcs += _prep_objects(tok, {"by", "from"})
     if not srcs and frame.requires.get("nsource"):
         verb = _clause_verb(tok)
-        if verb.i != tok.i and tok.dep_ in ("dobj", "nsubjpass", "pobj"):
+        governs = verb.lemma_.lower()
+        if verb.i != tok.i and tok.dep_ in ("dobj", "nsubjpass", "pobj") and \
+                governs not in cues["irrealis"] and governs not in cues["speech"] and governs not in cues["negator"]:
             srcs = subject_tokens(verb)
     return srcs
 
@@ -329,7 +346,38 @@ def sentence_events(acts: DocActors, sent: Span, frames: dict, cues: dict, artic
                 if old is None or (old.negated and not ev.negated) or ev.confidence > old.confidence and old.negated == ev.negated:
                     found[key] = ev
             break
+    for ev in obligation_events(acts, sent, cues, article_date):
+        found.setdefault((ev.source.entry.id, ev.frame.relation, ev.target.entry.id), ev)
     return list(found.values())
+
+
+DEMAND_FRAME = Frame(lemma="must", pos="AUX", requires={}, targets=("nsubj",), allow_other=frozenset(),
+                     relation="DEMANDED", cameo="100", confidence=0.7)
+
+
+def obligation_events(acts: DocActors, sent: Span, cues: dict, article_date: str | None) -> list[RawEvent]:
+    """Reported obligations are demands: "X said Libya must hand over the suspects" -> X DEMANDED Libya."""
+    out = []
+    for tok in sent:
+        if tok.dep_ != "aux" or tok.lower_ not in cues.get("obligation", ()):
+            continue
+        verb = tok.head
+        speaker_tok = _speaker(verb, cues)
+        if speaker_tok is None or verb.dep_ not in ("ccomp", "conj", "parataxis"):
+            continue
+        speaker = resolve(acts, speaker_tok, set(), cues=cues)
+        if not _valid(speaker) or speaker.entry.kind == "OTHER":
+            continue
+        for t in subject_tokens(verb):
+            target = resolve_loose(acts, t, set(), {speaker.entry.id}, cues=cues)
+            if _valid(target) and target.entry.id != speaker.entry.id and target.entry.kind != "OTHER":
+                modality, negated = _modality_negation(verb, cues, True)
+                out.append(RawEvent(frame=DEMAND_FRAME, trigger=tok, source=speaker, target=target,
+                                    reported_by=None, negated=negated, modality="asserted",
+                                    date=_event_date(verb, sent, article_date),
+                                    confidence=round(DEMAND_FRAME.confidence * speaker.quality * target.quality, 3),
+                                    trigger_text=f"{speaker_tok.head.text} ... {tok.text}"))
+    return out
 
 
 def _valid(r: Resolved | None) -> bool:
@@ -345,6 +393,8 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
     sources = []
     for s in src_toks:
         r = _resolve_speaker_pronoun(acts, s, speaker, cues, set())
+        if r is None and s.pos_ != "PRON":
+            r = resolve_loose(acts, s, set(), cues=cues)
         if _valid(r) and r.entry.kind != "OTHER":
             sources.append(r)
     if not sources:
@@ -356,7 +406,7 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
     for slot in frame.targets:
         toks = _slot(tok, slot)
         for t in toks:
-            r = resolve(acts, t, excl, excl_ids, cues=cues)
+            r = resolve_loose(acts, t, excl, excl_ids, cues=cues)
             if r is None and slot in frame.allow_other:
                 r = other_target(t)
             if _valid(r) and r.entry.id not in excl_ids:
@@ -369,6 +419,7 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
     if not pairs:
         return None
     modality, negated = _modality_negation(tok, cues, speaker is not None)
+    frame = recode(frame, tok, modality, negated, cues)
     date = _event_date(tok, sent, article_date)
     trigger_text = _trigger_text(tok, frame)
     out = []
@@ -381,6 +432,32 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                             negated=negated, modality=modality, date=date,
                             confidence=round(conf, 3), trigger_text=trigger_text))
     return out
+
+
+#: Cooperative relations whose announced intent CAMEO codes as 03 (express intent to cooperate).
+INTENT_CODES = {"SUPPORTED": "032", "RECOGNIZED": "032", "COOPERATED": "031", "PROVIDED_AID": "033",
+                "YIELDED": "035", "CONSULTED": "036"}
+#: Hostile relations whose conditional announcement CAMEO codes as 13 (threaten).
+THREAT_CODES = {"REDUCED_RELATIONS": "131", "SANCTIONED": "132", "COERCED": "137", "ATTACKED": "138",
+                "MOBILIZED": "138", "REJECTED": "130", "PROTESTED": "133"}
+
+
+def recode(frame: Frame, tok: Token, modality: str, negated: bool, cues: dict) -> Frame:
+    """CAMEO codes an announced cooperative act as PLEDGED (03) and an announced or conditional
+    hostile act ("will withdraw ... unless") as THREATENED (13); other events keep their frame."""
+    from dataclasses import replace as _replace
+    if negated:
+        return frame
+    if modality == "intended" and frame.relation in INTENT_CODES:
+        return _replace(frame, relation="PLEDGED", cameo=INTENT_CODES[frame.relation])
+    if frame.relation in THREAT_CODES:
+        if modality == "intended":
+            return _replace(frame, relation="THREATENED", cameo=THREAT_CODES[frame.relation])
+        conditional = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("unless", "if") for m in c.children)
+                          for c in tok.children)
+        if conditional and modality in ("intended", "hypothetical", "reported"):
+            return _replace(frame, relation="THREATENED", cameo=THREAT_CODES[frame.relation])
+    return frame
 
 
 def _speaker_ok(speaker: Resolved | None, source: Resolved) -> bool:

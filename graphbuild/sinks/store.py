@@ -213,9 +213,13 @@ def write_graph(store: Store, data: GraphData, complete_articles: Iterable[str] 
             for actor in data.actors.values():
                 merged = Actor(**{**actor.to_dict(), "aliases": list(actor.aliases)})
                 if actor.id in stored:
+                    before = stored[actor.id].to_dict()
                     merged = merge_actor(stored[actor.id], merged)
+                    if merged.to_dict() == before:
+                        continue  # unchanged: no write (most actors of a long build)
                 rows.append(merged.to_dict())
-            conn.execute(_MERGE_ACTORS, {"rows": rows})
+            if rows:
+                conn.execute(_MERGE_ACTORS, {"rows": rows})
             stats.actors = len(rows)
 
         # 3. Articles: new metadata wins, missing fields keep what was stored.
