@@ -116,13 +116,25 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().replace(".", "").split())
 
 
-def actor_matches(pred: dict, code: str, text: str, same_country: bool, iso: dict[str, str]) -> bool:
-    if code.upper().startswith("IGO"):
-        if pred.get("kind") != "IGO" and pred.get("role") != "IGO":
+def _alias_index(gaz: Gazetteer) -> dict[str, set[str]]:
+    """Every normalised surface form of each gazetteer actor id (to match organisations by name)."""
+    index: dict[str, set[str]] = {}
+    for surface, alias in list(gaz.aliases.items()) + list(gaz.aliases_lower.items()):
+        index.setdefault(alias.entry.id, set()).add(_norm(surface))
+    return index
+
+
+def actor_matches(pred: dict, code: str, text: str, same_country: bool, iso: dict[str, str],
+                  aliases: dict[str, set[str]] | None = None) -> bool:
+    if code.upper().startswith(("IGO", "NGO")):
+        # gold codes also use IGO for international NGOs (Amnesty International, Red Cross)
+        if pred.get("kind") not in ("IGO", "ORGANIZATION") and pred.get("role") not in ("IGO", "NGO"):
             return False
         gold = _norm(text)
-        names = {_norm(pred.get("name") or ""), _norm(pred.get("text") or "")} - {""}
-        return any(n in gold or gold in n for n in names)
+        names = {_norm(pred.get("name") or ""), _norm(pred.get("text") or "")}
+        names |= (aliases or {}).get(pred.get("id"), set())
+        names.discard("")
+        return any(n in gold.split() or f" {n} " in f" {gold} " or gold in n for n in names if len(n) > 1)
     country = iso.get(code[:3].upper(), code[:3].upper())
     if pred.get("country") != country:
         return False
@@ -131,16 +143,16 @@ def actor_matches(pred: dict, code: str, text: str, same_country: bool, iso: dic
     return True
 
 
-def _match(preds: list[dict], golds: list[GoldEvent], iso, typed: bool) -> int:
+def _match(preds: list[dict], golds: list[GoldEvent], iso, typed: bool, aliases=None) -> int:
     used: set[int] = set()
     hits = 0
     for g in golds:
-        same = g.source[:3].upper() == g.target[:3].upper() and not g.source.upper().startswith("IGO")
+        same = g.source[:3].upper() == g.target[:3].upper() and not g.source.upper().startswith(("IGO", "NGO"))
         for k, p in enumerate(preds):
             if k in used or (typed and p["relation"] != g.relation):
                 continue
-            if actor_matches(p["source"], g.source, g.source_text, same, iso) and \
-                    actor_matches(p["target"], g.target, g.target_text, same, iso):
+            if actor_matches(p["source"], g.source, g.source_text, same, iso, aliases) and \
+                    actor_matches(p["target"], g.target, g.target_text, same, iso, aliases):
                 used.add(k)
                 hits += 1
                 break
@@ -151,6 +163,7 @@ def evaluate(items: list[dict], extractor) -> Report:
     """Run ``extractor`` on every gold sentence and score it."""
     gaz = extractor.nlp.get_pipe("graphbuild_actors").gazetteer
     iso = _cameo_to_iso(gaz)
+    aliases = _alias_index(gaz)
     report = Report()
     raws = [RawArticle(id=str(it.get("id") or f"line-{it['_line']}"), text=it["text"],
                        date=(it.get("date") or None)) for it in items]
@@ -160,8 +173,8 @@ def evaluate(items: list[dict], extractor) -> Report:
         report.gold_events += len(golds)
         report.skipped_gold += skipped
         preds = [r for r in records if not r["negated"] and r["modality"] != "hypothetical"]
-        typed_hits = _match(preds, golds, iso, typed=True)
-        untyped_hits = _match(preds, golds, iso, typed=False)
+        typed_hits = _match(preds, golds, iso, typed=True, aliases=aliases)
+        untyped_hits = _match(preds, golds, iso, typed=False, aliases=aliases)
         report.typed.tp += typed_hits
         report.typed.fp += len(preds) - typed_hits
         report.typed.fn += len(golds) - typed_hits
@@ -171,7 +184,7 @@ def evaluate(items: list[dict], extractor) -> Report:
         for rel in {p["relation"] for p in preds} | {g.relation for g in golds}:
             rp = [p for p in preds if p["relation"] == rel]
             rg = [g for g in golds if g.relation == rel]
-            hits = _match(rp, rg, iso, typed=True)
+            hits = _match(rp, rg, iso, typed=True, aliases=aliases)
             s = report.by_relation.setdefault(rel, Scores())
             s.tp += hits
             s.fp += len(rp) - hits

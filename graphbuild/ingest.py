@@ -59,17 +59,30 @@ class IngestError:
         return f"{self.origin}: {self.reason}"
 
 
+#: Frequent function words of languages often mistaken for English; a text where these
+#: outnumber English ones is not English (the parser and lexicon are English-only).
+_FOREIGN_STOPWORDS = frozenset(
+    "der das und ist nicht mit den dem des ein eine einer sich auf für von zu im auch wird wurde "
+    "sind bei nach oder aber wie noch über le la les et est une un du dans pour que qui pas sur au "
+    "avec ce sont aux par el los las del y es una por con para su como más lo se al "
+    "il di che non della per gli nel sono".split())
+
+
 def check_text(text: str, max_chars: int = MAX_CHARS) -> str | None:
     """Why ``text`` cannot be processed (empty, too long, not English), or None if it can."""
     if not text.strip():
         return "empty article text"
     if len(text) > max_chars:
         return f"article too long ({len(text):,} characters; limit {max_chars:,})"
-    words = _WORD.findall(text[:20000].lower())
+    sample = text[:20000]
+    letters = [c for c in sample if c.isalpha()]
+    if len(letters) >= 20 and sum(c < "\u0250" for c in letters) / len(letters) < 0.5:
+        return "text does not look like English (mostly non-Latin script; graphbuild extracts English news)"
+    words = _WORD.findall(sample.lower())
     if len(words) >= 8:
-        ascii_share = sum(w.isascii() for w in words) / len(words)
-        stop_share = sum(w in _STOPWORDS for w in words) / len(words)
-        if ascii_share < 0.5 or stop_share < 0.04:
+        english = sum(w in _STOPWORDS for w in words)
+        foreign = sum(w in _FOREIGN_STOPWORDS for w in words)
+        if english / len(words) < 0.04 or foreign > english:
             return "text does not look like English (graphbuild extracts English news)"
     return None
 
@@ -79,7 +92,10 @@ def _valid_date(value) -> str | None:
         return None
     if not isinstance(value, str) or not _DATE.match(value[:10]):
         raise ValueError(f"invalid date {value!r} (expected YYYY-MM-DD)")
-    _date.fromisoformat(value[:10])
+    try:
+        _date.fromisoformat(value[:10])
+    except ValueError as exc:
+        raise ValueError(f"invalid date {value!r} ({exc})") from None
     return value[:10]
 
 
@@ -122,31 +138,33 @@ def _decode(data: bytes, origin: str) -> str | IngestError:
         return IngestError(origin, f"invalid UTF-8 at byte {exc.start}")
 
 
+#: Front-matter / sidecar keys accepted as synonyms of the JSONL field names.
+_META_ALIASES = {"published": "date", "headline": "title", "link": "url"}
+
+
 def _front_matter(text: str) -> tuple[dict, str]:
     """Split ``---\\nkey: value\\n---`` front matter (simple key: value lines) from the body."""
-    if not text.startswith("---\n"):
-        return {}, text
-    end = text.find("\n---", 4)
-    if end < 0:
+    m = re.match(r"---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|$)", text, re.S)
+    if not m:
         return {}, text
     meta = {}
-    for line in text[4:end].splitlines():
-        if ":" in line:
+    for line in m.group(1).splitlines():
+        if ":" in line and not line.lstrip().startswith("#"):
             key, _, value = line.partition(":")
-            meta[key.strip()] = value.strip().strip("'\"") or None
-    rest = text[end + 4:]
-    return meta, rest[1:] if rest.startswith("\n") else rest
+            key = key.strip().lower()
+            meta[_META_ALIASES.get(key, key)] = value.strip().strip("'\"") or None
+    return meta, text[m.end():]
 
 
 def parse_text_article(text: str, origin: str, default_id: str, meta: dict | None = None
                        ) -> RawArticle | IngestError:
     """A plain-text/Markdown article: front matter, then a title line if a blank line follows."""
     front, body = _front_matter(text)
-    meta = {**front, **(meta or {})}
+    meta = {**front, **{_META_ALIASES.get(k, k): v for k, v in (meta or {}).items()}}
     title = meta.get("title")
     stripped = body.lstrip("\n")
     first, sep, rest = stripped.partition("\n")
-    if sep and rest.startswith(("\n", "\r\n")) and len(first) < 300:
+    if sep and rest.startswith(("\n", "\r\n")) and first.strip() and len(first) < 300:
         title = title or first.lstrip("# ").strip()
         body = rest.lstrip("\r\n")
     obj = {**meta, "text": body, "title": title}
@@ -201,21 +219,53 @@ def read_jsonl(stream: Iterable[bytes], name: str) -> Iterator[RawArticle | Inge
         yield IngestError(name, "empty file")
 
 
-def _iter_path(path: Path) -> Iterator[RawArticle | IngestError]:
+def read_json_file(path: Path) -> Iterator[RawArticle | IngestError]:
+    """A ``.json`` file given explicitly: one article object, or a list of them."""
+    origin = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield IngestError(origin, f"cannot read file ({exc.strerror})")
+        return
+    text = _decode(data, origin)
+    if isinstance(text, IngestError):
+        yield text
+        return
+    try:
+        obj = json.loads(text)
+    except ValueError as exc:
+        yield IngestError(origin, f"malformed JSON ({getattr(exc, 'msg', exc)})")
+        return
+    if isinstance(obj, list):
+        for i, item in enumerate(obj):
+            yield article_from_dict(item, f"{origin}[{i}]")
+    else:
+        yield article_from_dict(obj, origin, path.stem)
+
+
+def _iter_path(path: Path, explicit: bool = True) -> Iterator[RawArticle | IngestError]:
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file()
                        and p.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES
                        and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        if not files:
+            yield IngestError(str(path), "no .txt, .md or .jsonl files in this directory")
         for p in files:
-            yield from _iter_path(p)
+            yield from _iter_path(p, explicit=False)
     elif not path.exists():
         yield IngestError(str(path), "no such file or directory")
     elif path.suffix.lower() in JSONL_SUFFIXES:
         try:
             with open(path, "rb") as fh:
+                head = fh.peek(8192)[:8192] if hasattr(fh, "peek") else b""
+                if b"\x00" in head:
+                    yield IngestError(str(path), "binary file (contains NUL bytes)")
+                    return
                 yield from read_jsonl(fh, str(path))
         except OSError as exc:
             yield IngestError(str(path), f"cannot read file ({exc.strerror})")
+    elif explicit and path.suffix.lower() == ".json":
+        yield from read_json_file(path)
     else:
         yield read_text_file(path)
 

@@ -1,22 +1,30 @@
 """Runs ingest -> extract over inputs, streaming, in one or several processes.
 
-Memory stays flat: articles are read lazily and handed to the workers in bounded windows,
-and results come back in input order.
+Memory stays flat: articles are read lazily and at most a few chunks of them are in flight
+(being parsed or waiting to be written) at any time; results come back in input order.
+Every ``--jobs`` value cuts the input into the same chunks, so the output is byte-identical.
 """
 
 from __future__ import annotations
 
-import itertools
 import multiprocessing as mp
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
+from .errors import UserError
 from .ingest import IngestError, RawArticle, iter_articles
 from .model import Article
 
-#: Articles handed to one worker call; a window is this times the number of jobs.
+#: Articles per ``extract_many`` call (at most 2 docs each: one spaCy batch of 32).
 CHUNK = 16
+#: A window holds at most this many items, so a long run of bad lines stays bounded too.
+MAX_WINDOW_ITEMS = 4 * CHUNK
+#: Chunks submitted per worker ahead of the one being written (keeps workers busy).
+AHEAD_PER_JOB = 2
 
 
 @dataclass
@@ -29,13 +37,26 @@ class ArticleResult:
     raw: RawArticle | None = None
 
 
+def make_extractor(model: str | None = None, actors_file: str | None = None):
+    """Load the extractor once; any loading problem becomes a one-line :class:`UserError`."""
+    from .extract import Extractor
+    try:
+        return Extractor(model=model, actors_file=actors_file)
+    except UserError:
+        raise
+    except (OSError, ValueError, ImportError, KeyError) as exc:
+        raise UserError(f"cannot load the extraction pipeline ({type(exc).__name__}: {exc})") from None
+
+
+# The extractor of a worker process: inherited from the parent when forking (copy-on-write,
+# no reload), built by the initializer where processes are spawned.
 _WORKER = None
 
 
 def _init_worker(model: str | None, actors_file: str | None) -> None:
     global _WORKER
-    from .extract import Extractor
-    _WORKER = Extractor(model=model, actors_file=actors_file)
+    if _WORKER is None:
+        _WORKER = make_extractor(model, actors_file)
 
 
 def _work(chunk: list[RawArticle]) -> list[tuple[list[dict] | None, str | None]]:
@@ -44,6 +65,8 @@ def _work(chunk: list[RawArticle]) -> list[tuple[list[dict] | None, str | None]]
 
 def _safe_extract(extractor, chunk: list[RawArticle]) -> list[tuple[list[dict] | None, str | None]]:
     """Extract a chunk; an article that makes the extractor fail becomes an error, not a crash."""
+    if not chunk:
+        return []
     try:
         return [(recs, None) for _, recs in extractor.extract_many(chunk)]
     except Exception:  # noqa: BLE001 - isolate the failing article below
@@ -56,30 +79,70 @@ def _safe_extract(extractor, chunk: list[RawArticle]) -> list[tuple[list[dict] |
         return out
 
 
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    it = iter(items)
-    while chunk := list(itertools.islice(it, size)):
-        yield chunk
+def windows(items: Iterable, size: int = CHUNK, max_items: int = MAX_WINDOW_ITEMS) -> Iterator[list]:
+    """Consecutive slices of ``items`` holding at most ``size`` articles (errors ride along)."""
+    window: list = []
+    n_raw = 0
+    for item in items:
+        window.append(item)
+        n_raw += isinstance(item, RawArticle)
+        if n_raw >= size or len(window) >= max_items:
+            yield window
+            window, n_raw = [], 0
+    if window:
+        yield window
+
+
+def _raws(window: list) -> list[RawArticle]:
+    return [w for w in window if isinstance(w, RawArticle)]
 
 
 def run_extraction(inputs: Iterable[str], *, jobs: int = 1, model: str | None = None,
                    actors_file: str | None = None, extractor=None) -> Iterator[ArticleResult]:
     """Yield an :class:`ArticleResult` per input article or bad input, in input order."""
+    return extract_stream(iter_articles(inputs), jobs=jobs, model=model, actors_file=actors_file,
+                          extractor=extractor)
+
+
+def extract_stream(items: Iterable[RawArticle | IngestError], *, jobs: int = 1, model: str | None = None,
+                   actors_file: str | None = None, extractor=None) -> Iterator[ArticleResult]:
+    """Like :func:`run_extraction` but over already-ingested items (any iterable, read lazily)."""
     jobs = max(1, int(jobs or 1))
-    stream = iter_articles(inputs)
+    if extractor is None:
+        extractor = make_extractor(model, actors_file)
     if jobs == 1:
-        if extractor is None:
-            from .extract import Extractor
-            extractor = Extractor(model=model, actors_file=actors_file)
-        for window in _chunks(stream, CHUNK * 4):
-            yield from _emit(window, _safe_extract(extractor, [w for w in window if isinstance(w, RawArticle)]))
+        for window in windows(items):
+            yield from _emit(window, _safe_extract(extractor, _raws(window)))
         return
-    ctx = mp.get_context("fork" if os.name == "posix" else "spawn")
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(model, actors_file)) as pool:
-        for window in _chunks(stream, CHUNK * jobs * 4):
-            raws = [w for w in window if isinstance(w, RawArticle)]
-            results = list(itertools.chain.from_iterable(pool.imap(_work, list(_chunks(raws, CHUNK)))))
-            yield from _emit(window, results)
+    yield from _parallel(items, jobs, extractor, model, actors_file)
+
+
+def _parallel(items, jobs: int, extractor, model, actors_file) -> Iterator[ArticleResult]:
+    global _WORKER
+    fork = "fork" in mp.get_all_start_methods()
+    ctx = mp.get_context("fork" if fork else "spawn")
+    _WORKER = extractor if fork else None  # forked children inherit the loaded pipeline
+    pending: deque = deque()
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
+                                 initargs=(model, actors_file)) as pool:
+            try:
+                for window in windows(items):
+                    pending.append((window, pool.submit(_work, _raws(window))))
+                    if len(pending) > AHEAD_PER_JOB * jobs:
+                        window, fut = pending.popleft()
+                        yield from _emit(window, fut.result())
+                while pending:
+                    window, fut = pending.popleft()
+                    yield from _emit(window, fut.result())
+            except BaseException:
+                for _, fut in pending:
+                    fut.cancel()
+                raise
+    except BrokenProcessPool:
+        raise UserError("a worker process died (out of memory? try fewer --jobs)") from None
+    finally:
+        _WORKER = None if fork else _WORKER
 
 
 def _emit(window: list, results: list) -> Iterator[ArticleResult]:

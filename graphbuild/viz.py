@@ -30,8 +30,8 @@ from .vocab import ACTOR_KINDS, RELATION_NAMES, relations
 
 #: Width and height of the layout box in SVG user units (the page scales it to the window).
 CANVAS = (1200.0, 800.0)
-#: Space between packed components, in the layout's unit (a component of n nodes is sqrt(n) wide).
-GAP = 1.6
+#: Space between packed components, in the layout's unit (the typical distance between neighbours).
+GAP = 1.2
 #: Above this many nodes only the best-connected get a permanent label (the rest on hover).
 MAX_LABELS = 80
 
@@ -83,15 +83,21 @@ class Palette:
     kind: dict[str, str]
     cycle: tuple[str, ...]
     missing: str
+    other: str = "#dcdcdc"
 
     def countries(self, codes) -> dict[str, str]:
-        """A stable colour per country code: the cycle in sorted code order."""
-        return {c: self.cycle[i % len(self.cycle)] for i, c in enumerate(sorted(set(codes)))}
+        """A colour per country code (``codes`` with repeats, one per actor): the most frequent
+        countries get the palette's distinct colours, the rarest beyond it share ``other``."""
+        counts: dict[str, int] = defaultdict(int)
+        for c in codes:
+            counts[c] += 1
+        ranked = sorted(counts, key=lambda c: (-counts[c], c))
+        return {c: self.cycle[i] if i < len(self.cycle) else self.other for i, c in enumerate(ranked)}
 
 
 @lru_cache(maxsize=1)
 def palette() -> Palette:
-    rel, kind, cycle, missing = {}, {}, [], "#bab0ac"
+    rel, kind, cycle, missing, other = {}, {}, [], "#bab0ac", "#dcdcdc"
     with open(data_path("viz", "colors.tsv"), encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             group, key, color = row["group"], row["key"], row["color"]
@@ -103,11 +109,13 @@ def palette() -> Palette:
                 cycle.append(color)
             elif group == "missing":
                 missing = color
+            elif group == "other":
+                other = color
     for name in RELATION_NAMES:  # a relation added to the vocabulary still gets a colour
         rel.setdefault(name, cycle[len(rel) % len(cycle)])
     for k in ACTOR_KINDS:
         kind.setdefault(k, missing)
-    return Palette(rel, kind, tuple(cycle), missing)
+    return Palette(rel, kind, tuple(cycle), missing, other)
 
 
 # --------------------------------------------------------------------------- selection
@@ -235,10 +243,24 @@ def select(data: GraphData, actor: str | None = None, relations: list[str] | Non
 
 # --------------------------------------------------------------------------- layout
 
+def _typical_spacing(points: list) -> float:
+    """Median distance from a node to its nearest neighbour: scaling every component by it
+    gives all components the same node density (a hub's core is not squeezed to fit)."""
+    import numpy as np
+
+    xy = np.asarray(points, dtype=float)
+    if len(xy) > 2000:  # keep the pairwise matrix small: a sample estimates the median well
+        xy = xy[np.random.default_rng(0).choice(len(xy), 2000, replace=False)]
+    d = np.sqrt(((xy[:, None, :] - xy[None, :, :]) ** 2).sum(-1))
+    np.fill_diagonal(d, np.inf)
+    return float(np.median(d.min(axis=1))) or 1.0
+
+
 def layout(node_ids: list[str], edges: list[AnalystEdge], focus: str | None = None,
            seed: int = 7) -> dict[str, tuple[float, float]]:
     """Deterministic positions in ``CANVAS`` units: spring layout per connected component,
-    components packed in rows (largest first) so isolated actors do not crowd the middle."""
+    each scaled to the same node spacing, packed in rows (largest first) so small components
+    and isolated actors do not crowd the big one."""
     g = nx.Graph()
     g.add_nodes_from(node_ids)
     for e in edges:
@@ -255,12 +277,10 @@ def layout(node_ids: list[str], edges: list[AnalystEdge], focus: str | None = No
             fixed = {focus: (0.0, 0.0)} if focus in sub else None
             raw = nx.spring_layout(sub, k=1.6 / math.sqrt(n), iterations=200, seed=seed,
                                    weight=None, pos=fixed, fixed=list(fixed) if fixed else None)
+            unit = _typical_spacing(list(raw.values()))
             xs = [p[0] for p in raw.values()]
             ys = [p[1] for p in raw.values()]
-            span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
-            size = math.sqrt(n)
-            pos = {k: ((p[0] - min(xs)) / span * size, (p[1] - min(ys)) / span * size)
-                   for k, p in raw.items()}
+            pos = {k: ((p[0] - min(xs)) / unit, (p[1] - min(ys)) / unit) for k, p in raw.items()}
         w = max(p[0] for p in pos.values()) - min(p[0] for p in pos.values())
         h = max(p[1] for p in pos.values()) - min(p[1] for p in pos.values())
         boxes.append((pos, w, h))
@@ -318,6 +338,8 @@ def payload(data: GraphData, sel: Selection, title: str = "graphbuild graph",
             "x": pos[aid][0], "y": pos[aid][1], "focus": aid == sel.focus,
         })
     labelled = sorted(sel.actor_ids, key=lambda i: (-degree[i], i))[:MAX_LABELS]
+    if len(sel.actor_ids) > MAX_LABELS:  # big view: pairs and loners get their label on hover
+        labelled = [i for i in labelled if degree[i] >= 2]
     for i in labelled:
         nodes[index[i]]["label"] = True
 

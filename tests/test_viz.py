@@ -32,7 +32,8 @@ def hostile_graph() -> GraphData:
     data.add_record({
         "id": "ev-hostile", "article_id": "art-venezuela-1", "relation": "BLAMED", "cameo": "112",
         "plover": "ACCUSE", "date": "2019-03-13", "confidence": 0.9, "trigger": "blamed",
-        "source": {"id": "evil</script>", "name": HOSTILE, "kind": "PERSON", "country": None},
+        "source": {"id": "evil</script>", "name": HOSTILE, "kind": "PERSON", "country": None,
+                   "text": "<b>Evil</b> & co"},
         "target": {"id": "Q30", "name": "United States", "kind": "COUNTRY", "country": "USA"},
         "sentence": HOSTILE + " blamed the U.S.", "start": 0, "end": 10,
     })

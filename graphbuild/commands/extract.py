@@ -28,31 +28,46 @@ def register(sub) -> None:
 
 def report_error(command: str, error) -> None:
     """One line per bad input on stderr: ``graphbuild CMD: FILE[:LINE]: reason``."""
-    print(f"graphbuild {command}: {error}", file=sys.stderr, flush=True)
+    msg = " ".join(str(error).split())  # a reason never spans lines
+    tqdm.write(f"graphbuild {command}: {msg}", file=sys.stderr)
+
+
+def open_output(path: str | None):
+    """The output stream (stdout for None or ``-``); an unwritable path is a one-line error."""
+    from ..errors import UserError
+    if not path or path == "-":
+        return sys.stdout
+    try:
+        return open(path, "w", encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror}") from None
 
 
 def run(args) -> int:
     from ..errors import UserError
-    from ..pipeline import run_extraction
+    from ..pipeline import make_extractor, run_extraction
 
     if args.jobs < 1:
         raise UserError("--jobs must be at least 1")
-    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    extractor = make_extractor(args.model, args.actors)  # load (or fail) before any output
+    out = open_output(args.out)
     skipped = articles = events = 0
-    bar = tqdm(desc="extract", unit=" articles", disable=args.quiet, file=sys.stderr, dynamic_ncols=True)
+    bar = tqdm(desc="extract", unit=" inputs", disable=args.quiet, file=sys.stderr,
+               dynamic_ncols=True, mininterval=0.5)
     try:
-        for result in run_extraction(args.inputs, jobs=args.jobs, model=args.model, actors_file=args.actors):
+        for result in run_extraction(args.inputs, jobs=args.jobs, extractor=extractor,
+                                     model=args.model, actors_file=args.actors):
             bar.update(1)
             if result.error is not None:
                 skipped += 1
-                bar.clear()
                 report_error("extract", result.error)
                 continue
             articles += 1
-            for rec in result.records:
-                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
-                events += 1
-            out.flush()
+            if result.records:
+                out.write("".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in result.records))
+                events += len(result.records)
+                bar.set_postfix_str(f"{events} events", refresh=False)
+        out.flush()
     finally:
         bar.close()
         if out is not sys.stdout:

@@ -27,7 +27,7 @@ ORG_KEYWORDS = {
     "parliament": "LEG", "assembly": "LEG", "congress": "LEG", "senate": "LEG", "union": None,
     "association": "NGO", "organization": None, "organisation": None, "agency": "GOV",
     "alliance": None, "coalition": "OPP", "bank": "BUS", "corporation": "BUS", "company": "BUS",
-    "group": None, "jihad": "REB", "liberation": "REB", "rebels": "REB", "guard": "MIL",
+    "group": None, "forum": "NGO", "jihad": "REB", "liberation": "REB", "rebels": "REB", "guard": "MIL",
 }
 
 
@@ -235,11 +235,31 @@ def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True
                                    cameo=(country + (role or "")) if country else None)
                 acts.add(Mention(start, end, entry, "ner-org", 0.8))
         taken.update(range(start, end))
+    _locate_titled_people(acts)
     for tok in doc:  # surname-only mentions the NER missed ("Maduro pins ...")
         if tok.i not in taken and tok.pos_ == "PROPN" and tok.text in surnames:
             acts.add(Mention(tok.i, tok.i + 1, surnames[tok.text], "person", 0.85))
     acts.mentions.sort(key=lambda m: m.start)
     return acts
+
+
+def _locate_titled_people(acts: DocActors) -> None:
+    """An unknown person with a title but no nationality ("President Dos Santos") is taken to
+    belong to the nearest country named in the same sentence, else the article's main country."""
+    for idx, m in enumerate(acts.mentions):
+        e = m.entry
+        if m.how != "ner-person" or e.country or not e.role or e.role == "IGO":
+            continue
+        sent = acts.doc[m.start].sent
+        near = [(o.start, o.entry.country) for o in acts.mentions
+                if o is not m and o.entry.country and sent.start <= o.start < sent.end]
+        country = min(near)[1] if near else acts.salient_country(m.start, set())
+        if country:
+            new = ActorEntry(id=e.id, name=e.name, kind=e.kind, country=country, role=e.role,
+                             cameo=country + e.role, wikidata=e.wikidata)
+            acts.mentions[idx] = Mention(m.start, m.end, new, m.how, 0.75)
+            for i in range(m.start, m.end):
+                acts.by_token[i] = acts.mentions[idx]
 
 
 # -------------------------------------------------------------------- resolution
@@ -367,12 +387,19 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
                 country = acts.last_government(tok.i, exclude_countries) or \
                     acts.salient_country(tok.i, exclude_countries)
             else:
-                country = acts.salient_country(tok.i, exclude_countries)
+                country = acts.salient_country(tok.i, set())
             quality = 0.7
+        if country is None:  # "refugees fleeing the civil war in Liberia"
+            for t in tok.subtree:
+                sm = acts.mention_at(t)
+                if t.i > tok.i and sm and sm.how == "name" and sm.entry.country:
+                    country, quality = sm.entry.country, 0.65
+                    break
+
         if country is None:
             for t in _left_mods(tok):  # "EU foreign ministers": the organisation itself
                 im = acts.mention_at(t)
-                if im and im.entry.kind == "IGO":
+                if im and (im.entry.kind == "IGO" or im.entry.role in ("IGO", "NGO")):
                     s, e = _span_of(tok)
                     return Resolved(im.entry, s, e, 0.85)
             return None
@@ -427,6 +454,17 @@ def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], excl
             entry = m.entry
         quality = 0.8 if (tok.lemma_.lower() in PLACE_HEADS or m.how not in ("demonym",)) else 0.65
         return Resolved(entry, min(m.start, tok.i), tok.i + 1, quality)
+    for prep in tok.children:  # "a peace-keeping force in Liberia", "a camp for Congolese refugees"
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "to", "for"):
+            for pobj in prep.children:
+                if pobj.dep_ != "pobj":
+                    continue
+                m = acts.mention_at(pobj)
+                if m and m.how in ("name", "metonym") and m.entry.country not in exclude_countries:
+                    return Resolved(acts.gaz.countries.get(m.entry.country) or m.entry, m.start, m.end, 0.6)
+                r = resolve(acts, pobj, exclude_countries, exclude_ids, depth=1, cues=cues)
+                if r is not None and r.entry.kind != "OTHER":
+                    return Resolved(r.entry, r.start, r.end, r.quality * 0.7)
     return None
 
 

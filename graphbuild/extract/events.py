@@ -57,6 +57,7 @@ def _prep_objects(tok: Token, words: set[str] | frozenset[str]) -> list[Token]:
             for pobj in prep.children:
                 if pobj.dep_ in ("pobj", "pcomp"):
                     out.extend(conjuncts(pobj))
+                    out.extend(c for c in pobj.children if c.dep_ == "appos")
     return out
 
 
@@ -123,6 +124,10 @@ def _slot(tok: Token, slot: str) -> list[Token]:
         found = _children(tok, "xcomp")
     elif head == "ccomp":
         found = _children(tok, "ccomp")
+    elif head == "any":  # last resort: the first actor named anywhere under the trigger
+        return [t for t in tok.subtree if t.i != tok.i and t.pos_ in ("PROPN", "NOUN")]
+    elif head == "acl":
+        found = _children(tok, "acl")
     elif head == "advcl":
         found = _children(tok, "advcl")
     elif head == "nsubj":
@@ -169,7 +174,7 @@ def _frame_fits(frame: Frame, tok: Token) -> bool:
                 return False
     if "prep" in req and not any(c.dep_ in ("prep", "agent", "dative") and c.lower_ in req["prep"] for c in tok.children):
         return False
-    if "prt" in req and not any(c.dep_ == "prt" and c.lower_ in req["prt"] for c in tok.children):
+    if "prt" in req and not any(c.dep_ in ("prt", "prep") and c.lower_ in req["prt"] for c in tok.children):
         return False
     if "xcomp" in req and not any(c.dep_ == "xcomp" and c.lemma_.lower() in req["xcomp"] for c in tok.children):
         return False
@@ -312,13 +317,15 @@ def _resolve_speaker_pronoun(acts: DocActors, tok: Token, speaker: Resolved | No
 
 
 def _nominal_sources(acts: DocActors, tok: Token, frame: Frame, cues) -> list[Token]:
-    srcs = _children(tok, "poss")
+    srcs = [c for c in _children(tok, "poss") if c.lower_ not in ("its", "their", "his", "her")]
+    if len(srcs) < len(_children(tok, "poss")):  # "reiterated its demand": the clause subject
+        srcs += subject_tokens(_clause_verb(tok))
     srcs += [c for c in tok.children if c.dep_ in ("compound", "amod", "nmod") and acts.mention_at(c)]
     srcs += _prep_objects(tok, {"by", "from"})
     if not srcs and frame.requires.get("nsource"):
         verb = _clause_verb(tok)
         governs = verb.lemma_.lower()
-        if verb.i != tok.i and tok.dep_ in ("dobj", "nsubjpass", "pobj") and \
+        if verb.i != tok.i and tok.dep_ in ("dobj", "nsubjpass") and \
                 governs not in cues["irrealis"] and governs not in cues["speech"] and governs not in cues["negator"]:
             srcs = subject_tokens(verb)
     return srcs
@@ -331,7 +338,11 @@ def sentence_events(acts: DocActors, sent: Span, frames: dict, cues: dict, artic
         pos = "VERB" if tok.pos_ in VERBAL else ("NOUN" if tok.pos_ in ("NOUN", "PROPN") else None)
         if pos is None:
             continue
-        candidates = frames.get((tok.lemma_.lower(), pos)) or (frames.get((tok.lower_, pos)) if pos == "VERB" else None)
+        candidates = None
+        for lemma in _lemmas(tok, pos):
+            candidates = frames.get((lemma, pos))
+            if candidates:
+                break
         if not candidates:
             continue
         for frame in candidates:
@@ -368,8 +379,11 @@ def obligation_events(acts: DocActors, sent: Span, cues: dict, article_date: str
         speaker = resolve(acts, speaker_tok, set(), cues=cues)
         if not _valid(speaker) or speaker.entry.kind == "OTHER":
             continue
+        excl = {speaker.entry.country} if speaker.entry.country else set()
         for t in subject_tokens(verb):
-            target = resolve_loose(acts, t, set(), {speaker.entry.id}, cues=cues)
+            target = resolve_loose(acts, t, excl, {speaker.entry.id}, cues=cues)
+            if target is not None and target.quality < 0.75 and target.entry.country in excl:
+                continue  # a guessed country that is the speaker's own: not trustworthy
             if _valid(target) and target.entry.id != speaker.entry.id and target.entry.kind != "OTHER":
                 modality, negated = _modality_negation(verb, cues, True)
                 out.append(RawEvent(frame=DEMAND_FRAME, trigger=tok, source=speaker, target=target,
@@ -377,6 +391,19 @@ def obligation_events(acts: DocActors, sent: Span, cues: dict, article_date: str
                                     date=_event_date(verb, sent, article_date),
                                     confidence=round(DEMAND_FRAME.confidence * speaker.quality * target.quality, 3),
                                     trigger_text=f"{speaker_tok.head.text} ... {tok.text}"))
+    return out
+
+
+def _lemmas(tok: Token, pos: str) -> list[str]:
+    """The lemma, then regular-inflection guesses (the small model lemmatises "staged" as "stag")."""
+    out = [tok.lemma_.lower()]
+    low = tok.lower_
+    if pos == "VERB":
+        out.append(low)
+        for suffix, repl in (("ied", "y"), ("ies", "y"), ("ed", "e"), ("ed", ""), ("es", ""), ("s", ""),
+                             ("ing", "e"), ("ing", ""), ("d", "")):
+            if low.endswith(suffix) and len(low) > len(suffix) + 2:
+                out.append(low[: -len(suffix)] + repl)
     return out
 
 
@@ -413,6 +440,8 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                 targets.append(r)
         if targets:
             break
+    sources = [_as_people(acts, s, targets) for s in sources]
+    targets = [_as_people(acts, t, sources) for t in targets]
     pairs: list[tuple[Resolved, Resolved]] = [(s, t) for s in sources for t in targets]
     if not targets and frame.mutual and len(sources) > 1:
         pairs = [(a, b) for a in sources for b in sources if a.entry.id != b.entry.id]
@@ -458,6 +487,16 @@ def recode(frame: Frame, tok: Token, modality: str, negated: bool, cues: dict) -
         if conditional and modality in ("intended", "hypothetical", "reported"):
             return _replace(frame, relation="THREATENED", cameo=THREAT_CODES[frame.relation])
     return frame
+
+
+def _as_people(acts: DocActors, r: Resolved, others: list[Resolved]) -> Resolved:
+    """A country named by a plural people noun ("Young Algerians", "Iraqi Kurds") acting on its
+    own government is its civilians, not the state."""
+    head = acts.doc[r.end - 1]
+    if r.entry.kind == "COUNTRY" and head.tag_ in ("NNS", "NNPS") and \
+            any(o.entry.country == r.entry.country for o in others):
+        return Resolved(acts.gaz.country_role(r.entry.country, "CVL"), r.start, r.end, r.quality)
+    return r
 
 
 def _speaker_ok(speaker: Resolved | None, source: Resolved) -> bool:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as _dt
 import decimal
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import ladybug
@@ -80,12 +82,34 @@ _EVENTS_OF_ARTICLES = "UNWIND $ids AS x MATCH (:Article {id: x})<-[:REPORTED_IN]
 _EVENTS_BY_ID = "UNWIND $ids AS x MATCH (e:Event {id: x}) " + _EVENT_KEYS
 _DELETE_EVENTS = "UNWIND $ids AS x MATCH (e:Event {id: x}) DETACH DELETE e"
 _FACTS_FOR_KEYS = (
-    "UNWIND $keys AS k MATCH (s:Actor {id: k.s})<-[:SOURCE]-(e:Event) WHERE e.relation = k.r "
-    "MATCH (e)-[:TARGET]->(t:Actor {id: k.t}) WHERE NOT e.negated AND e.modality <> 'hypothetical' "
-    "RETURN e.id, k.s, k.r, k.t, e.article_id, e.date, e.confidence")
+    "UNWIND $rows AS r MATCH (s:Actor {id: r.s})<-[:SOURCE]-(e:Event) WHERE e.relation = r.r "
+    "MATCH (e)-[:TARGET]->(t:Actor {id: r.t}) WHERE NOT e.negated AND e.modality <> 'hypothetical' "
+    "RETURN e.id, r.s, r.r, r.t, e.article_id, e.date, e.confidence")
 _ORPHANS = ("UNWIND $ids AS x MATCH (a:Actor {id: x}) "
             "WHERE NOT EXISTS { MATCH (a)<-[]-(:Event) } AND NOT EXISTS { MATCH (a)-[]-(:Actor) } "
             "RETURN a.id")
+
+
+_ROW_FIELD = re.compile(r"\br\.(`?)([A-Za-z_]\w*)\1")
+
+
+@lru_cache(maxsize=None)
+def _columnar(cypher: str) -> tuple[str, tuple[str, ...]]:
+    """``UNWIND $rows AS r ... r.x ...`` -> ``UNWIND range(1, $n) AS i WITH @@x@@ AS r_x ... r_x``."""
+    head = "UNWIND $rows AS r "
+    if not cypher.startswith(head):
+        raise ValueError(f"not a row statement: {cypher[:40]}")
+    fields: list[str] = []
+
+    def sub(m: re.Match) -> str:
+        if m.group(2) not in fields:
+            fields.append(m.group(2))
+        return f"r_{m.group(2)}"
+    body = _ROW_FIELD.sub(sub, cypher[len(head):])
+    # project the row's values first: a MATCH on {id: r_x} then uses the primary-key index,
+    # which it does not for {id: $c_x[i]}
+    proj = ", ".join(f"@@{f}@@ AS r_{f}" for f in fields)
+    return f"UNWIND range(1, $n) AS i WITH {proj} " + body, tuple(fields)
 
 
 def _merge_edges(rel: str) -> str:
@@ -128,6 +152,29 @@ class Store:
     def execute(self, cypher: str, params: dict | None = None) -> list[list]:
         """Run one statement and return all its rows (raises RuntimeError on Cypher errors)."""
         return self.conn.execute(cypher, params or {}).get_all()
+
+    def write(self, cypher: str, rows: list[dict]) -> list[list]:
+        """Run an ``UNWIND $rows AS r ...`` statement over ``rows``, passed column by column.
+
+        LadybugDB converts a list-of-dicts parameter slowly (~0.3 ms per dict); parallel lists of
+        plain values are ~5x faster, so ``r.x`` becomes ``$c_x[i]`` over ``range(1, $n)``. Its
+        type inference also fails on a column of only NULLs or on empty lists, so those become
+        typed literals.
+        """
+        text, fields = _columnar(cypher)
+        params: dict = {"n": len(rows)}
+        for f in fields:
+            values = [row[f] for row in rows]
+            is_list = any(isinstance(v, list) for v in values)
+            if is_list:
+                values = [v or None for v in values]
+            if all(v is None for v in values):
+                expr = "CAST([] AS STRING[])" if is_list else "NULL"
+            else:
+                params[f"c_{f}"] = values
+                expr = f"coalesce($c_{f}[i], CAST([] AS STRING[]))" if is_list else f"$c_{f}[i]"
+            text = text.replace(f"@@{f}@@", expr)
+        return self.execute(text, params)
 
     def close(self) -> None:
         if getattr(self, "db", None) is not None:
@@ -219,7 +266,7 @@ def write_graph(store: Store, data: GraphData, complete_articles: Iterable[str] 
                         continue  # unchanged: no write (most actors of a long build)
                 rows.append(merged.to_dict())
             if rows:
-                conn.execute(_MERGE_ACTORS, {"rows": rows})
+                conn.write(_MERGE_ACTORS, rows)
             stats.actors = len(rows)
 
         # 3. Articles: new metadata wins, missing fields keep what was stored.
@@ -233,12 +280,12 @@ def write_graph(store: Store, data: GraphData, complete_articles: Iterable[str] 
                 new = art.to_dict()
                 old_art = stored_art.get(art.id, {})
                 rows.append({k: new[k] if new[k] is not None else old_art.get(k) for k in ARTICLE_PROPS})
-            conn.execute(_MERGE_ARTICLES, {"rows": rows})
+            conn.write(_MERGE_ARTICLES, rows)
             stats.articles = len(rows)
 
         # 4. Events and their links, created fresh.
         if data.events:
-            conn.execute(_CREATE_EVENTS, {"rows": [_event_row(e) for e in data.events.values()]})
+            conn.write(_CREATE_EVENTS, [_event_row(e) for e in data.events.values()])
             links = {"SOURCE": [], "TARGET": [], "REPORTED_BY": [], "REPORTED_IN": []}
             for e in data.events.values():
                 links["SOURCE"].append({"e": e.id, "a": e.source_id})
@@ -249,7 +296,7 @@ def write_graph(store: Store, data: GraphData, complete_articles: Iterable[str] 
                 affected.add((e.source_id, e.relation, e.target_id))
             for name, rows in links.items():
                 if rows:
-                    conn.execute(_LINK[name], {"rows": rows})
+                    conn.write(_LINK[name], rows)
             stats.events_written = len(data.events)
 
         # 5. Analyst edges of the touched keys, recomputed from the stored events.
@@ -287,7 +334,7 @@ def _recompute_edges(conn: Store, keys: set[tuple[str, str, str]]) -> tuple[int,
         return 0, 0
     key_rows = [{"s": s, "r": r, "t": t} for s, r, t in sorted(keys)]
     facts = []
-    for row in conn.execute(_FACTS_FOR_KEYS, {"keys": key_rows}):
+    for row in conn.write(_FACTS_FOR_KEYS, key_rows):
         eid, s, r, t, art, date, conf = row
         facts.append(Event(id=eid, article_id=art, relation=r, cameo="", plover=None,
                            source_id=s, target_id=t, date=date, confidence=conf))
@@ -307,10 +354,10 @@ def _recompute_edges(conn: Store, keys: set[tuple[str, str, str]]) -> tuple[int,
         if rel not in RELATION_NAMES:
             continue
         if drop:
-            conn.execute(_delete_edges(rel), {"rows": drop})
+            conn.write(_delete_edges(rel), drop)
             removed += len(drop)
         if keep:
-            conn.execute(_merge_edges(rel), {"rows": keep})
+            conn.write(_merge_edges(rel), keep)
             updated += len(keep)
     return updated, removed
 
