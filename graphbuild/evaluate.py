@@ -113,7 +113,7 @@ def _gold_role(code: str) -> str | None:
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.lower().replace(".", "").split())
+    return " ".join(text.lower().replace(".", "").replace("'s ", " ").replace("`", "").split())
 
 
 def _alias_index(gaz: Gazetteer) -> dict[str, set[str]]:
@@ -126,9 +126,10 @@ def _alias_index(gaz: Gazetteer) -> dict[str, set[str]]:
 
 def actor_matches(pred: dict, code: str, text: str, same_country: bool, iso: dict[str, str],
                   aliases: dict[str, set[str]] | None = None) -> bool:
-    if code.upper().startswith(("IGO", "NGO")):
+    if code.upper().startswith(("IGO", "NGO")) or code[:3].upper() not in iso:  # by name (IGO, NGO, IMG...)
         # gold codes also use IGO for international NGOs (Amnesty International, Red Cross)
-        if pred.get("kind") not in ("IGO", "ORGANIZATION") and pred.get("role") not in ("IGO", "NGO"):
+        if code.upper().startswith(("IGO", "NGO")) and pred.get("kind") not in ("IGO", "ORGANIZATION") \
+                and pred.get("role") not in ("IGO", "NGO"):
             return False
         gold = _norm(text)
         names = {_norm(pred.get("name") or ""), _norm(pred.get("text") or "")}
@@ -147,7 +148,7 @@ def _match(preds: list[dict], golds: list[GoldEvent], iso, typed: bool, aliases=
     used: set[int] = set()
     hits = 0
     for g in golds:
-        same = g.source[:3].upper() == g.target[:3].upper() and not g.source.upper().startswith(("IGO", "NGO"))
+        same = g.source[:3].upper() == g.target[:3].upper() and g.source[:3].upper() in iso
         for k, p in enumerate(preds):
             if k in used or (typed and p["relation"] != g.relation):
                 continue

@@ -448,6 +448,8 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
     if not pairs:
         return None
     modality, negated = _modality_negation(tok, cues, speaker is not None)
+    if frame.relation == "PLEDGED" and any(c.dep_ == "neg" for x in _children(tok, "xcomp") for c in x.children):
+        negated = True  # "vowed not to return the Golan Heights" is no pledge
     frame = recode(frame, tok, modality, negated, cues)
     date = _event_date(tok, sent, article_date)
     trigger_text = _trigger_text(tok, frame)
