@@ -79,7 +79,7 @@ def to_record(ev: RawEvent, article_id: str, original: str, field: str) -> dict:
         "modality": ev.modality,
         "reported_by": ev.reported_by.record(doc) if ev.reported_by else None,
         "confidence": ev.confidence,
-        "trigger": ev.trigger_text,
+        "trigger": " ".join(original[t.idx:t.idx + len(t.text)] for t in ev.trigger_tokens),
         "sentence": original[start:end],
         "start": start,
         "end": end,
@@ -100,12 +100,31 @@ class Extractor:
         self.nlp = nlp if nlp is not None else load_pipeline(model, actors_file)
         self.batch_size = batch_size
 
+    def sentence_case(self, title: str) -> str:
+        """A Title Case headline with every word outside a known actor name lowercased (same
+        length), so the parser sees "Kenya condemns Somalia" rather than three proper nouns."""
+        doc = self.nlp.make_doc(title)
+        words = [t for t in doc if t.is_alpha]
+        if not words or sum(t.is_title or t.is_upper for t in words) < 0.6 * len(words):
+            return title
+        exact, lower = self.nlp.get_pipe("graphbuild_actors").matchers
+        keep = {i for _, s, e in list(exact(doc)) + list(lower(doc)) for i in range(s, e)}
+        chars = list(title)
+        for t in doc:
+            low = t.text.lower()
+            if t.i not in keep and len(low) == len(t.text) and not (t.is_upper and len(t) > 1):
+                chars[t.idx:t.idx + len(t.text)] = low
+        return "".join(chars)
+
     def _docs(self, raws: list[RawArticle]):
         for raw in raws:
             for field, text in (("title", raw.title), ("text", raw.text)):
                 if field == "title" and not (text and text.strip()):
                     continue
-                doc = self.nlp.make_doc(normalize(text))
+                text = normalize(text)
+                if field == "title":
+                    text = self.sentence_case(text)
+                doc = self.nlp.make_doc(text)
                 doc.user_data["gb_date"] = raw.date
                 doc.user_data["gb_field"] = field
                 yield doc

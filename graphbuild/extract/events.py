@@ -32,7 +32,7 @@ class RawEvent:
     modality: str
     date: str | None
     confidence: float
-    trigger_text: str
+    trigger_tokens: list[Token]
 
 
 def conjuncts(tok: Token) -> list[Token]:
@@ -101,6 +101,10 @@ def subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
     return []
 
 
+_SLOT_NAMES = {"dobj", "dative", "nsubjpass", "agent", "poss", "xcomp", "ccomp", "nsubj", "relcl",
+               "clausesubj", "any", "acl", "advcl"}
+
+
 def _slot(tok: Token, slot: str) -> list[Token]:
     """Tokens a target slot of a frame names, starting at the trigger ``tok``."""
     head, _, rest = slot.partition(".")
@@ -118,7 +122,7 @@ def _slot(tok: Token, slot: str) -> list[Token]:
         found = _prep_objects(tok, {head[5:]})
     elif head == "poss":
         found = _children(tok, "poss")
-    elif head in ("of", "by", "to", "from", "on", "with", "against", "in", "for", "into", "at"):
+    elif head.isalpha() and head.islower() and head not in _SLOT_NAMES:  # a bare preposition
         found = _prep_objects(tok, {head})
     elif head == "xcomp":
         found = _children(tok, "xcomp")
@@ -287,7 +291,7 @@ def _event_date(tok: Token, sent: Span, article_date: str | None) -> str | None:
     return article_date
 
 
-def _trigger_text(tok: Token, frame: Frame) -> str:
+def _trigger_tokens(tok: Token, frame: Frame) -> list[Token]:
     parts = [tok]
     for c in tok.children:
         if c.dep_ == "prt" or (c.dep_ in ("prep", "agent") and "prep" in frame.requires and c.lower_ in frame.requires["prep"]):
@@ -295,7 +299,7 @@ def _trigger_text(tok: Token, frame: Frame) -> str:
         if c.dep_ in ("dobj",) and "obj" in frame.requires and (c.lemma_.lower() in frame.requires["obj"] or c.lower_ in frame.requires["obj"]):
             parts.append(c)
     parts.sort(key=lambda t: t.i)
-    return " ".join(t.text for t in parts)
+    return parts
 
 
 SPEAKER_PERSON = {"he", "she", "i", "his", "her", "my"}
@@ -390,7 +394,7 @@ def obligation_events(acts: DocActors, sent: Span, cues: dict, article_date: str
                                     reported_by=None, negated=negated, modality="asserted",
                                     date=_event_date(verb, sent, article_date),
                                     confidence=round(DEMAND_FRAME.confidence * speaker.quality * target.quality, 3),
-                                    trigger_text=f"{speaker_tok.head.text} ... {tok.text}"))
+                                    trigger_tokens=[tok]))
     return out
 
 
@@ -452,7 +456,7 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
         negated = True  # "vowed not to return the Golan Heights" is no pledge
     frame = recode(frame, tok, modality, negated, cues)
     date = _event_date(tok, sent, article_date)
-    trigger_text = _trigger_text(tok, frame)
+    trigger_tokens = _trigger_tokens(tok, frame)
     out = []
     for s, t in pairs:
         conf = frame.confidence * min(s.quality, 1.0) * min(t.quality, 1.0)
@@ -461,7 +465,7 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
         out.append(RawEvent(frame=frame, trigger=tok, source=s, target=t,
                             reported_by=speaker if _speaker_ok(speaker, s) else None,
                             negated=negated, modality=modality, date=date,
-                            confidence=round(conf, 3), trigger_text=trigger_text))
+                            confidence=round(conf, 3), trigger_tokens=trigger_tokens))
     return out
 
 
