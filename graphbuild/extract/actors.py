@@ -173,6 +173,14 @@ def _person_context(acts: DocActors, span: Span) -> tuple[str | None, str | None
     return country, role, igo.id if igo else None
 
 
+def _plausible_name(span: Span) -> bool:
+    """A named-entity PERSON that looks like a name: capitalised words of letters, no brackets or digits."""
+    words = [t for t in span if not t.is_punct]
+    return bool(words) and span.text[:1].isupper() and all(
+        t.text[:1].isalpha() and not any(ch in t.text for ch in "[](){}<>@#|/\\") and not t.like_num
+        for t in words) and any(len(t.text) > 2 for t in words)
+
+
 def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True) -> DocActors:
     """All actor mentions of a Doc, gazetteer first, then named entities, then surnames.
 
@@ -215,7 +223,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True
             acts.add(Mention(start, end, entry, "person", 0.8))
         elif not allow_unknown:
             pass
-        elif ent.label_ == "PERSON" and span.text[:1].isupper() and not any(t.like_num for t in span):
+        elif ent.label_ == "PERSON" and _plausible_name(span):
             country, role, igo = _person_context(acts, span)
             name = span.text
             entry = ActorEntry(id=f"person-{slugify(name)}", name=name, kind="PERSON", country=country,
@@ -410,7 +418,8 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
         if m:
             return Resolved(m.entry, tok.i, tok.i + 1, 0.75)
         return None
-    if lemma in cues.get("corefcountry", ()) and any(c.dep_ in ("det", "poss") for c in tok.children):
+    if lemma in cues.get("corefcountry", ()) and tok.tag_ == "NN" and \
+            any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that") for c in tok.children):
         words = " ".join(c.lower_ for c in tok.children if c.dep_ in ("amod", "compound") and c.i < tok.i)
         only = None
         for region, members in gaz.regions.items():
