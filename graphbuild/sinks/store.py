@@ -110,9 +110,11 @@ def _columnar(cypher: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _merge_edges(rel: str) -> str:
+    # rows carry only the keys and a row number (narrow dicts convert fast); values come as columns
     return (f"UNWIND $rows AS r MATCH (a:Actor {{id: r.s}}) MATCH (b:Actor {{id: r.t}}) "
-            f"MERGE (a)-[e:{rel}]->(b) SET e.mentions = r.mentions, e.articles = r.articles, "
-            f"e.first_seen = r.first_seen, e.last_seen = r.last_seen, e.confidence = r.confidence")
+            f"MERGE (a)-[e:{rel}]->(b) SET e.mentions = $mentions[r.i], e.articles = $articles[r.i], "
+            f"e.first_seen = $first_seen[r.i], e.last_seen = $last_seen[r.i], "
+            f"e.confidence = $confidence[r.i]")
 
 
 def _delete_edges(rel: str) -> str:
@@ -357,7 +359,15 @@ def _recompute_edges(conn: Store, keys: set[tuple[str, str, str]]) -> tuple[int,
             conn.write(_delete_edges(rel), drop)
             removed += len(drop)
         if keep:
-            conn.write(_merge_edges(rel), keep)
+            params = {"rows": [{"s": k["s"], "t": k["t"], "i": n} for n, k in enumerate(keep, 1)]}
+            for f in ("mentions", "articles", "first_seen", "last_seen", "confidence"):
+                params[f] = [k[f] for k in keep]
+            if all(v is None for v in params["first_seen"]):  # undated: a typed NULL, not $param
+                conn.execute(_merge_edges(rel).replace("$first_seen[r.i]", "NULL")
+                             .replace("$last_seen[r.i]", "NULL"),
+                             {k: v for k, v in params.items() if k not in ("first_seen", "last_seen")})
+            else:
+                conn.execute(_merge_edges(rel), params)
             updated += len(keep)
     return updated, removed
 
