@@ -171,6 +171,7 @@ def test_prepositional_frames(extract_text, sentence, expected):
 
 def test_non_actor_target_is_kept_as_other(extract_text):
     recs = extract_text("Israel blamed the explosion on a gas leak.")
+    assert triples(extract_text("Turkey blamed the attack on Syria.")) == [("TUR", "BLAMED", "SYR")]
     (rec,) = recs
     assert rec["relation"] == "BLAMED" and rec["target"]["kind"] == "OTHER"
     assert rec["target"]["name"] == "a gas leak" or rec["target"]["name"] == "gas leak"

@@ -22,6 +22,9 @@ from graphbuild.model import Actor, Article, Event
 from graphbuild.sinks import rdf
 from graphbuild.vocab import relations
 
+# rdflib's own parsers use its deprecated ConjunctiveGraph API internally: not our warnings.
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib.*")
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 BASE = rdf.DEFAULT_BASE_IRI

@@ -352,3 +352,36 @@ def test_open_store_refuses_a_directory(tmp_path):
     from graphbuild.errors import UserError
     with pytest.raises(UserError):
         st.open_store(tmp_path)
+
+
+# --- the build command end to end (needs the extractor) ------------------------------------------
+
+def _have_extractor() -> bool:
+    try:
+        from graphbuild.extract import Extractor  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _have_extractor(), reason="graphbuild.extract not available yet")
+def test_build_cli_end_to_end_is_idempotent_and_reports_bad_input(tmp_path):
+    out = tmp_path / "out"
+    first = run_cli(["build", str(ROOT / "data" / "articles"), "--out", str(out), "--quiet"])
+    assert first.returncode == 0, first.stderr
+    store = out / "graph.lbdb"
+    assert store.is_file() and (out / "events.jsonl").is_file()
+    counts = st.counts(store)
+    n_events = sum(1 for line in open(out / "events.jsonl", encoding="utf-8") if line.strip())
+    assert counts["Article"] == 1 and counts["Event"] == n_events > 0
+    assert st.read_graph(store).analyst_edges() == st.read_graph(store).analyst_edges()
+    # a rerun with one bad input: exit 1, one line naming the file, and the store unchanged
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "text": ""}\nnot json\n', encoding="utf-8")
+    second = run_cli(["build", str(ROOT / "data" / "articles"), str(bad), "--out", str(out)])
+    assert second.returncode == 1
+    errors = [line for line in second.stderr.splitlines() if line.startswith(str(bad))]
+    assert [e.split(": ")[0] for e in errors] == [f"{bad}:1", f"{bad}:2"], second.stderr
+    assert "Traceback" not in second.stderr
+    assert "graphbuild build" in second.stdout and "top relations" in second.stdout
+    assert st.counts(store) == counts

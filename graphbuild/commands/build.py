@@ -263,4 +263,4 @@ def print_summary(report: BuildReport, out: Path) -> None:
     from rich.columns import Columns
     console.print(Columns([rel, act]))
     console.print(f"store: [bold]{report.store}[/bold]   events: [bold]{out / 'events.jsonl'}[/bold]   "
-                  f"next: graphbuild query who_blamed_whom --store {report.store}")
+                  f"next: graphbuild query top_actors --store {report.store}")

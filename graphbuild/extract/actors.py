@@ -229,7 +229,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True
             entry = ActorEntry(id=f"person-{slugify(name)}", name=name, kind="PERSON", country=country,
                                role=role, cameo=(country + (role or "")) if country else None)
             acts.add(Mention(start, end, entry, "ner-person", 0.85))
-            if len(span) >= 2:
+            if len(span) >= 2 and doc[end - 2].text != "-":  # not "Trump-Biden"
                 surnames[last] = entry
         elif ent.label_ == "ORG":
             words = [t.lower_ for t in span]

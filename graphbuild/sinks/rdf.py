@@ -14,6 +14,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -638,9 +639,35 @@ def validate(graph: Graph | Dataset, base_iri: str = DEFAULT_BASE_IRI) -> Valida
     triples = graph.quads((None, None, None, None)) if isinstance(graph, Dataset) else graph
     for t in triples:
         union.add(t[:3])
-    conforms, results, text = pyshacl.validate(
-        union, shacl_graph=shapes_graph(base_iri), advanced=True, allow_warnings=False)
+    with _cached_sparql_parsing():
+        conforms, results, text = pyshacl.validate(
+            union, shacl_graph=shapes_graph(base_iri), advanced=True, allow_warnings=False)
     return Validation(bool(conforms), text, results)
+
+
+@contextmanager
+def _cached_sparql_parsing():
+    """pyshacl runs each SHACL-SPARQL constraint as a query string once per focus node and
+    rdflib re-parses the string every time (about 90% of validation time); parse each text
+    once while validating. Prepared queries are reusable, so results are unchanged."""
+    from rdflib.plugins.sparql import processor
+
+    original = processor.SPARQLProcessor.query
+    cache: dict = {}
+
+    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803
+        if isinstance(strOrQuery, str):
+            key = (strOrQuery, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
+            if key not in cache:
+                cache[key] = processor.translateQuery(processor.parseQuery(strOrQuery), base, initNs)
+            strOrQuery = cache[key]
+        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
+
+    processor.SPARQLProcessor.query = query
+    try:
+        yield
+    finally:
+        processor.SPARQLProcessor.query = original
 
 
 # ----------------------------------------------------------------------------- SPARQL
