@@ -33,6 +33,8 @@ test: install lint-deps
 bench: install
 	$(PY) benchmarks/extract_throughput.py
 	$(PY) benchmarks/store_bench.py
+	$(PY) benchmarks/rdf_bench.py
+	$(PY) benchmarks/neo4j_bench.py
 
 clean:
 	rm -rf $(VENV) $(OUT) tests/cypher_lint/node_modules

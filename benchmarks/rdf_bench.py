@@ -82,7 +82,7 @@ def _child(fmt: str, n_events: int, out: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--triples", type=int, default=1_000_000, help="target triple count (default 1M)")
-    parser.add_argument("--formats", default="nt,nq,turtle", help="comma-separated formats (default nt,nq,turtle)")
+    parser.add_argument("--formats", default="nt,nq,turtle,trig", help="comma-separated formats (default nt,nq,turtle,trig; jsonld and xml go through rdflib: slow)")
     parser.add_argument("--child", nargs=3, metavar=("FMT", "EVENTS", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:

@@ -2,8 +2,8 @@
 
 One generator, :func:`iter_quads`, produces every (subject, predicate, object, graph) of an
 export in a deterministic order; :func:`graph_to_rdf` collects it into an rdflib Dataset/Graph
-for Turtle, TriG, JSON-LD and RDF/XML, while N-Triples / N-Quads are written line by line as the
-quads are produced (:func:`write_rdf`), so large exports never sit in memory. See docs/rdf.md.
+for JSON-LD and RDF/XML (and for API users), while N-Triples, N-Quads, Turtle and TriG are written
+as the quads are produced (:func:`write_rdf`), so large exports never sit in memory. See docs/rdf.md.
 """
 
 from __future__ import annotations
@@ -54,8 +54,9 @@ EXTENSIONS = {
     ".nq": "nq", ".nquads": "nq", ".jsonld": "jsonld", ".json": "jsonld", ".rdf": "xml",
     ".xml": "xml", ".owl": "xml",
 }
-#: Streaming formats: written quad by quad, never building a graph.
-STREAMING = ("nt", "nq")
+#: Streaming formats: written quad by quad as produced, never building a graph (rdflib's own
+#: Turtle/TriG serializers need ~1 GB and minutes for 1M triples; ours write the same triples).
+STREAMING = ("nt", "nq", "turtle", "trig")
 
 #: Actor kind -> schema.org class (every actor is also a sem:Actor; OTHER gets no schema class).
 KIND_CLASSES = {
@@ -566,6 +567,85 @@ def write_jsonld(ds: Dataset, path: str | Path, base_iri: str) -> None:
         json.dump({"@context": context, "@graph": top}, fh, ensure_ascii=False, indent=1, sort_keys=True)
 
 
+_PN_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*\Z")
+
+
+def _turtle_namer(prefixes: dict[str, str]):
+    """A function writing a term in Turtle: ``prefix:local`` when the local part is a plain
+    name (no dots, escapes or percent signs), else the N-Triples form (also valid Turtle)."""
+    by_length = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+    cache: dict = {}
+
+    def iri(value: str) -> str:
+        for prefix, ns in by_length:
+            if value.startswith(ns) and _PN_LOCAL.match(value[len(ns):]):
+                return f"{prefix}:{value[len(ns):]}"
+        return f"<{value}>"
+
+    def term(t) -> str:
+        if isinstance(t, URIRef):
+            out = cache.get(t)
+            if out is None:
+                out = iri(str(t))
+                if len(cache) < 100000:
+                    cache[t] = out
+            return out
+        if isinstance(t, Literal) and t.datatype is not None and not t.language and t.datatype != XSD.string:
+            return '"' + str(t).translate(_NT_ESCAPES) + '"^^' + iri(str(t.datatype))
+        return nt_term(t)
+
+    return term
+
+
+def write_turtle_stream(quads: Iterable[tuple], fh, base_iri: str, with_graphs: bool, progress=None) -> int:
+    """Stream ``quads`` as Turtle (``with_graphs`` false: graph names ignored) or TriG (one
+    ``<graph> { ... }`` block per run of quads in the same graph), grouping consecutive triples
+    of a subject with ``;``. Returns the number of quads written. :func:`iter_quads` yields
+    each subject's triples together and each article's graph in one run, so this is compact."""
+    prefixes = {k: str(v) for k, v in PREFIXES.items()}
+    prefixes["gb"] = check_base_iri(base_iri) + "ontology#"
+    term = _turtle_namer(prefixes)
+    for prefix, ns in sorted(prefixes.items()):
+        fh.write(f"@prefix {prefix}: <{ns}> .\n")
+    n = 0
+    subject = graph = None
+    indent = ""
+    buf: list[str] = []
+    for s, p, o, g in quads:
+        g = g if with_graphs else None
+        if g != graph:
+            if subject is not None:
+                buf.append(" .\n")
+            if graph is not None:
+                buf.append("}\n")
+            graph, subject = g, None
+            if g is not None:
+                buf.append(f"\n{term(g)} {{\n")
+            indent = "    " if g is not None else ""
+        pred = "a" if p == RDF.type else term(p)
+        if s == subject:
+            buf.append(f" ;\n{indent}    {pred} {term(o)}")
+        else:
+            if subject is not None:
+                buf.append(" .\n")
+            buf.append(f"\n{indent}{term(s)} {pred} {term(o)}")
+            subject = s
+        n += 1
+        if len(buf) >= 8192:
+            fh.write("".join(buf))
+            buf.clear()
+            if progress is not None:
+                progress.update(n - progress.n)
+    if subject is not None:
+        buf.append(" .\n")
+    if graph is not None:
+        buf.append("}\n")
+    fh.write("".join(buf))
+    if progress is not None:
+        progress.update(n - progress.n)
+    return n
+
+
 def infer_format(path: str | Path, fmt: str | None = None) -> str:
     """The export format: ``fmt`` if given (checked), else from the file extension."""
     if fmt:
@@ -583,7 +663,7 @@ def write_rdf(data: GraphData, path: str | Path, fmt: str | None = None,
               base_iri: str = DEFAULT_BASE_IRI, quiet: bool = True) -> int:
     """Export ``data`` to ``path``; returns the number of triples (quads for TriG/N-Quads/JSON-LD).
 
-    N-Triples and N-Quads stream; the other formats build an rdflib graph first.
+    N-Triples, N-Quads, Turtle and TriG stream; JSON-LD and RDF/XML build an rdflib graph first.
     """
     fmt = infer_format(path, fmt)
     base = check_base_iri(base_iri)
@@ -599,7 +679,11 @@ def write_rdf(data: GraphData, path: str | Path, fmt: str | None = None,
     try:
         if fmt in STREAMING:
             with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-                count = write_nquads(iter_quads(data, base), fh, with_graphs=(fmt == "nq"), progress=bar)
+                if fmt in ("nt", "nq"):
+                    count = write_nquads(iter_quads(data, base), fh, with_graphs=(fmt == "nq"), progress=bar)
+                else:
+                    count = write_turtle_stream(iter_quads(data, base), fh, base, with_graphs=(fmt == "trig"),
+                                                progress=bar)
         else:
             serializer, quads = FORMATS[fmt]
             graph = graph_to_rdf(data, base, dataset=quads)
