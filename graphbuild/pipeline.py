@@ -7,6 +7,8 @@ Every ``--jobs`` value cuts the input into the same chunks, so the output is byt
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing as mp
 import os
 from collections import deque
@@ -21,6 +23,9 @@ from .model import Article
 
 #: Articles per ``extract_many`` call (at most 2 docs each: one spaCy batch of 32).
 CHUNK = 16
+#: ... and at most this many characters (plus one article): spaCy's peak memory grows with the
+#: text parsed at once (~3.5 KB per character), so a chunk of long articles is cut short.
+CHUNK_CHARS = 50_000
 #: A window holds at most this many items, so a long run of bad lines stays bounded too.
 MAX_WINDOW_ITEMS = 4 * CHUNK
 #: Chunks submitted per worker ahead of the one being written (keeps workers busy).
@@ -63,10 +68,33 @@ def _work(chunk: list[RawArticle]) -> list[tuple[list[dict] | None, str | None]]
     return _safe_extract(_WORKER, chunk)
 
 
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or None: without it, heap pages freed after a long article are
+    kept by the process and RSS creeps up over a corpus (measured: 330 MB flat vs 700 MB+)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return None
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return trim
+
+
+_TRIM = _malloc_trim()
+
+
 def _safe_extract(extractor, chunk: list[RawArticle]) -> list[tuple[list[dict] | None, str | None]]:
     """Extract a chunk; an article that makes the extractor fail becomes an error, not a crash."""
     if not chunk:
         return []
+    try:
+        return _extract_chunk(extractor, chunk)
+    finally:
+        if _TRIM is not None:
+            _TRIM(0)
+
+
+def _extract_chunk(extractor, chunk: list[RawArticle]) -> list[tuple[list[dict] | None, str | None]]:
     try:
         return [(recs, None) for _, recs in extractor.extract_many(chunk)]
     except Exception:  # noqa: BLE001 - isolate the failing article below
@@ -79,16 +107,22 @@ def _safe_extract(extractor, chunk: list[RawArticle]) -> list[tuple[list[dict] |
         return out
 
 
-def windows(items: Iterable, size: int = CHUNK, max_items: int = MAX_WINDOW_ITEMS) -> Iterator[list]:
-    """Consecutive slices of ``items`` holding at most ``size`` articles (errors ride along)."""
+def windows(items: Iterable, size: int = CHUNK, max_items: int = MAX_WINDOW_ITEMS,
+            max_chars: int = CHUNK_CHARS) -> Iterator[list]:
+    """Consecutive slices of ``items`` holding at most ``size`` articles (errors ride along).
+
+    The cut depends only on the input, never on ``--jobs``: that keeps outputs identical.
+    """
     window: list = []
-    n_raw = 0
+    n_raw = n_chars = 0
     for item in items:
         window.append(item)
-        n_raw += isinstance(item, RawArticle)
-        if n_raw >= size or len(window) >= max_items:
+        if isinstance(item, RawArticle):
+            n_raw += 1
+            n_chars += len(item.text) + len(item.title or "")
+        if n_raw >= size or n_chars >= max_chars or len(window) >= max_items:
             yield window
-            window, n_raw = [], 0
+            window, n_raw, n_chars = [], 0, 0
     if window:
         yield window
 

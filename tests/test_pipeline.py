@@ -142,3 +142,19 @@ def test_an_article_that_breaks_the_extractor_is_isolated(extractor):
     assert [r.error is None for r in results] == [True, True, False, True, True]
     assert "extraction failed (RuntimeError: boom)" in str(results[2].error)
     assert results[2].error.origin == "<syn>:2" and results[3].records
+
+
+def test_windows_are_cut_by_articles_characters_and_items():
+    """Chunks never exceed CHUNK articles or (beyond one article) CHUNK_CHARS characters."""
+    def art(i, n):
+        return RawArticle(id=str(i), text="x" * n)
+    items = [art(i, 100) for i in range(40)] + [art(100, 120_000), art(101, 10)] + \
+        [IngestError(f"f:{i}", "bad") for i in range(200)] + [art(i, 30_000) for i in range(200, 205)]
+    ws = list(pipeline.windows(iter(items)))
+    assert [x for w in ws for x in w] == items
+    assert all(sum(isinstance(x, RawArticle) for x in w) <= pipeline.CHUNK for w in ws)
+    assert all(len(w) <= pipeline.MAX_WINDOW_ITEMS for w in ws)
+    for w in ws:
+        sizes = [len(x.text) for x in w if isinstance(x, RawArticle)]
+        assert sum(sizes[:-1]) < pipeline.CHUNK_CHARS
+    assert [len(w) for w in ws][:3] == [16, 16, 9]  # 8 small + the 120k article close a window
