@@ -301,9 +301,11 @@ def _country_from_np(acts: DocActors, head: Token) -> str | None:
         if prep.dep_ == "prep" and prep.lower_ in ("of", "in", "from"):
             for pobj in prep.children:
                 if pobj.dep_ == "pobj":
-                    m = acts.mention_at(pobj)
-                    if m and m.entry.country:
-                        return m.entry.country
+                    # "workers of the United Bus Company of Tehran": the nearest country below
+                    for t in sorted(pobj.subtree, key=lambda x: abs(x.i - pobj.i)):
+                        m = acts.mention_at(t)
+                        if m and m.entry.country and m.entry.kind != "OTHER":
+                            return m.entry.country
     return None
 
 

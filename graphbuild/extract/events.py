@@ -130,6 +130,8 @@ def _slot(tok: Token, slot: str) -> list[Token]:
         found = _children(tok, "ccomp")
     elif head == "any":  # last resort: the first actor named anywhere under the trigger
         return [t for t in tok.subtree if t.i != tok.i and t.pos_ in ("PROPN", "NOUN")]
+    elif head == "headccomp":  # "reiterated its demand that Israel ease ...": the verb's clause
+        found = _children(tok.head, "ccomp") if tok.dep_ == "dobj" else []
     elif head == "acl":
         found = _children(tok, "acl")
     elif head == "advcl":
@@ -231,8 +233,8 @@ def _modality_negation(tok: Token, cues: dict, reported: bool) -> tuple[str, boo
         verb = t
         for c in verb.children:
             low = c.lower_
-            if c.dep_ == "aux" and low == "would" and modality is None:
-                would = True  # future in the past if reported speech governs it, else hypothetical
+            if c.dep_ == "aux" and low == "would":
+                would = would or modality is None  # future in the past under reported speech, else hypothetical
             elif c.dep_ in ("aux", "auxpass") and (low in cues["hedge"] or c.lemma_ in cues["hedge"]
                                                     or low in cues.get("obligation", ())):
                 modality = "hypothetical"
