@@ -155,20 +155,15 @@ def load_gazetteer(data_dir: Path | None = None, extra_actor_files: list[str] | 
         for s in _split(row.get("metonyms", "")):
             for v in _variants(s):
                 gaz.add_alias(v, Alias(gov, "metonym", 10))
-    for row in _rows(base / "igos.tsv"):
-        entry = ActorEntry(id=row.get("wikidata") or row["id"], name=row["name"],
-                           kind=(row.get("kind") or "IGO").upper(), country=row.get("country") or None,
-                           role="IGO", cameo=row.get("cameo") or None, wikidata=row.get("wikidata") or None)
-        gaz.orgs[row["id"]] = entry
-        for s in [row["name"], *_split(row.get("aliases", ""))]:
-            for v in _variants(s):
-                gaz.add_alias(v, Alias(entry, "org", 40))
-    org_file = base / "organizations.tsv"
-    if org_file.exists():
-        for row in _rows(org_file):
+    for name, default_kind in (("igos.tsv", "IGO"), ("organizations.tsv", "ORGANIZATION")):
+        path = base / name
+        if not path.exists():
+            continue
+        for row in _rows(path):
+            role = "IGO" if default_kind == "IGO" else _role(row.get("role"))
             entry = ActorEntry(id=row.get("wikidata") or row["id"], name=row["name"],
-                               kind=(row.get("kind") or "ORGANIZATION").upper(),
-                               country=(row.get("country") or "").upper() or None, role=_role(row.get("role")),
+                               kind=(row.get("kind") or default_kind).upper(),
+                               country=(row.get("country") or "").upper() or None, role=role,
                                cameo=row.get("cameo") or None, wikidata=row.get("wikidata") or None)
             gaz.orgs[row["id"]] = entry
             for s in [row["name"], *_split(row.get("aliases", ""))]:
