@@ -9,9 +9,10 @@
 // Dialect:    portable (LadybugDB and Neo4j 5).
 // @param limit = 500
 WITH toLower($actor) AS key
-MATCH (x:Actor)
-WHERE toLower(x.id) = key OR toLower(x.name) = key OR any(al IN x.aliases WHERE toLower(al) = key)
-MATCH (e:Event)-[:SOURCE|TARGET]->(x)
+MATCH (x0:Actor)
+WHERE toLower(x0.id) = key OR toLower(x0.name) = key OR any(al IN x0.aliases WHERE toLower(al) = key)
+WITH x0.id AS xid
+MATCH (e:Event)-[:SOURCE|TARGET]->(x:Actor {id: xid})
 MATCH (e)-[:SOURCE]->(s:Actor)
 MATCH (e)-[:TARGET]->(t:Actor)
 MATCH (e)-[:REPORTED_IN]->(art:Article)

@@ -6,9 +6,10 @@
 // Columns:    article, title, published, url, events
 // Dialect:    portable (LadybugDB and Neo4j 5).
 WITH toLower($actor) AS key
-MATCH (x:Actor)
-WHERE toLower(x.id) = key OR toLower(x.name) = key OR any(al IN x.aliases WHERE toLower(al) = key)
-MATCH (e:Event)-[:SOURCE|TARGET|REPORTED_BY]->(x)
+MATCH (x0:Actor)
+WHERE toLower(x0.id) = key OR toLower(x0.name) = key OR any(al IN x0.aliases WHERE toLower(al) = key)
+WITH x0.id AS xid
+MATCH (e:Event)-[:SOURCE|TARGET|REPORTED_BY]->(x:Actor {id: xid})
 MATCH (e)-[:REPORTED_IN]->(art:Article)
 RETURN art.id AS article, art.title AS title, art.published AS published, art.url AS url,
        count(DISTINCT e) AS events

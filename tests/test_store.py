@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from graphbuild.commands.build import build_from_records
+from graphbuild.errors import UserError
 from graphbuild.merge import GraphData
 from graphbuild.model import Article
 from graphbuild.sinks import store as st
@@ -126,6 +127,24 @@ def test_round_trip_is_exact(store_path):
     assert back.analyst_edges() == want.analyst_edges()
     assert edges_in_store(store_path) == expected_edges(want)
     assert back.actors["person-o-brien-<x>"].name == 'Seán "The Fox" O\'Brien <x> #1 — مرحبا 🦊'
+
+
+def test_bulk_load_reads_back_identical_to_write_graph(tmp_path):
+    arts, recs = fixture_articles(), fixture_records()
+    written, bulk = tmp_path / "written.lbdb", tmp_path / "bulk.lbdb"
+    build(written, arts, recs)
+    copied = st.bulk_load(bulk, graph_data(arts, recs))
+    assert copied["Event"] == 18 and copied["Actor"] == 12
+    a, b = st.read_graph(written), st.read_graph(bulk)
+    assert b.events == a.events and b.articles == a.articles and b.actors == a.actors
+    assert b.analyst_edges() == a.analyst_edges()
+    assert edges_in_store(bulk) == edges_in_store(written)
+    assert st.counts(bulk) == st.counts(written)
+    assert b.actors["person-o-brien-<x>"].name == 'Seán "The Fox" O\'Brien <x> #1 — مرحبا 🦊'
+    # COPY appends: a second bulk load into a filled store is refused, not duplicated
+    with pytest.raises(UserError, match="empty store"):
+        st.bulk_load(bulk, graph_data(arts, recs))
+    assert st.counts(bulk) == st.counts(written)
 
 
 def test_build_twice_changes_nothing(store_path):

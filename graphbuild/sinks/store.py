@@ -320,6 +320,62 @@ def write_graph(store: Store, data: GraphData, complete_articles: Iterable[str] 
     return stats
 
 
+def bulk_load(path: str | Path, data: GraphData) -> dict[str, int]:
+    """Load ``data`` into a new, EMPTY store with LadybugDB's ``COPY ... FROM`` (bulk path).
+
+    ~100x faster than :func:`write_graph` for big loads (benchmarks, rebuilding a store from an
+    ``events.jsonl``): nodes, the four event links and the analyst edges (computed with
+    :func:`graphbuild.merge.analyst_edges`) go in as pandas frames in one pass. Refuses a store
+    that already holds nodes: COPY appends and would duplicate keys. Returns the rows copied.
+    """
+    import pandas as pd
+
+    with open_store(path) as store:
+        if any(int(store.execute(f"MATCH (n:{t}) RETURN count(n)")[0][0]) for t in ("Actor", "Article", "Event")):
+            raise UserError(f"bulk load needs an empty store, {path} already holds nodes")
+        articles = dict(data.articles)
+        for e in data.events.values():  # events of unknown articles: a bare Article, as build does
+            articles.setdefault(e.article_id, Article(id=e.article_id))
+        frames: dict[str, pd.DataFrame] = {}
+
+        def frame(rows: list[dict], cols: tuple[str, ...]) -> pd.DataFrame:
+            return pd.DataFrame({c: pd.Series([r[c] for r in rows], dtype=object) for c in cols})
+
+        frames["Actor"] = frame([{**a.to_dict(), "aliases": list(a.aliases or [])} for a in data.actors.values()],
+                                ACTOR_PROPS)
+        frames["Article"] = frame([a.to_dict() for a in articles.values()], ARTICLE_PROPS)
+        ev_rows = [_event_row(e) for e in data.events.values()]
+        frames["Event"] = frame(ev_rows, EVENT_PROPS)
+        for col, kind in (("negated", bool), ("confidence", "float64"), ("start", "int64"), ("end", "int64")):
+            frames["Event"][col] = frames["Event"][col].astype(kind)
+        links: dict[str, list[dict]] = {"SOURCE": [], "TARGET": [], "REPORTED_BY": [], "REPORTED_IN": []}
+        for e in data.events.values():
+            links["SOURCE"].append({"from": e.id, "to": e.source_id})
+            links["TARGET"].append({"from": e.id, "to": e.target_id})
+            links["REPORTED_IN"].append({"from": e.id, "to": e.article_id})
+            if e.reported_by_id:
+                links["REPORTED_BY"].append({"from": e.id, "to": e.reported_by_id})
+        for name, rows in links.items():
+            frames[name] = frame(rows, ("from", "to"))
+        by_rel: dict[str, list[dict]] = {}
+        for edge in analyst_edges(data.events.values()):
+            if edge.relation in RELATION_NAMES:
+                by_rel.setdefault(edge.relation, []).append(
+                    {"from": edge.source_id, "to": edge.target_id, "mentions": edge.mentions,
+                     "articles": edge.articles, "first_seen": edge.first_seen,
+                     "last_seen": edge.last_seen, "confidence": float(edge.confidence)})
+        for rel, rows in by_rel.items():
+            df = frame(rows, ("from", "to", "mentions", "articles", "first_seen", "last_seen", "confidence"))
+            frames[rel] = df.astype({"mentions": "int64", "articles": "int64", "confidence": "float64"})
+        copied = {}
+        for table, df in frames.items():  # node tables first (dict order), then links and edges
+            if len(df):
+                store.conn.execute(f"COPY {table} FROM df")
+            copied[table] = len(df)
+        store.checkpoint()
+    return copied
+
+
 def _event_row(e: Event) -> dict:
     d = e.to_dict()
     row = {p: d[p] for p in EVENT_PROPS}
@@ -432,6 +488,29 @@ def _plain(value):
     return value
 
 
+#: Query parameters that name an actor (id, name or alias, case-insensitive).
+ACTOR_PARAMS = ("actor", "other")
+_LOOKUP = ("WITH $k AS k MATCH (a:Actor) WHERE toLower(a.id) = k OR toLower(a.name) = k "
+           "OR any(al IN a.aliases WHERE toLower(al) = k) RETURN DISTINCT a.id")
+
+
+def resolve_actor_params(store: Store, params: dict) -> dict:
+    """``$actor``/``$other`` given as a name or alias -> the actor's id, when exactly one matches.
+
+    The library queries accept all three, but LadybugDB's recursive joins (shortest_path) only
+    plan well from a primary-key anchor; ids still match every query's lookup. Ambiguous or
+    unknown names are passed through unchanged.
+    """
+    out = dict(params)
+    for key in ACTOR_PARAMS:
+        value = out.get(key)
+        if isinstance(value, str):
+            ids = store.execute(_LOOKUP, {"k": value.lower()})
+            if len(ids) == 1:
+                out[key] = ids[0][0]
+    return out
+
+
 def run_query(path: str | Path, cypher: str, params: dict | None = None) -> tuple[list[str], list[list]]:
     """Run read-only Cypher on the store at ``path``: ``(columns, rows)``.
 
@@ -440,7 +519,7 @@ def run_query(path: str | Path, cypher: str, params: dict | None = None) -> tupl
     """
     with open_store(path, read_only=True) as store:
         try:
-            result = store.conn.execute(cypher, params or {})
+            result = store.conn.execute(cypher, resolve_actor_params(store, params or {}))
             if isinstance(result, list):  # several statements: the last one's result
                 result = result[-1]
             columns = result.get_column_names()

@@ -1,13 +1,16 @@
 // Paths of one or two analyst edges between two actors, in any direction: how $actor and
 // $other are connected directly or through one intermediary (e.g. A -[SUPPORTED]-> B <-[BLAMED]- C).
 // One-hop paths come first (via is empty), then two-hop paths; "weakest" is the fewest mentions
-// along the path.
+// along the path. Each of the six path shapes (1 hop out/in, 2 hops out-out, out-in, in-out,
+// in-in) lists at most $limit paths, in path order (two hub actors share thousands of neighbours).
 //
 // Parameters: $actor  actor id, name or alias (case-insensitive), e.g. "Russia".
 //             $other  the other actor, same lookup, e.g. "Juan Guaido".
+//             $limit  at most this many paths of each shape (default 200).
 // Example:    graphbuild query paths_2hop --param actor=Russia --param other="Juan Guaido"
 // Columns:    hops, path, via, weakest
 // Dialect:    Neo4j 5 (type(r)); the LadybugDB version is ../lbdb/paths_2hop.cypher (same columns).
+// @param limit = 200
 WITH toLower($actor) AS ka, toLower($other) AS kb
 MATCH (a:Actor)
 WHERE toLower(a.id) = ka OR toLower(a.name) = ka OR any(al IN a.aliases WHERE toLower(al) = ka)
@@ -16,6 +19,7 @@ WHERE toLower(b.id) = kb OR toLower(b.name) = kb OR any(al IN b.aliases WHERE to
 MATCH (a)-[r]->(b)
 RETURN 1 AS hops, a.name + ' -[' + type(r) + ']-> ' + b.name AS path, '' AS via, r.mentions AS weakest
 ORDER BY path
+LIMIT $limit
 UNION ALL
 WITH toLower($actor) AS ka, toLower($other) AS kb
 MATCH (a:Actor)
@@ -25,6 +29,7 @@ WHERE toLower(b.id) = kb OR toLower(b.name) = kb OR any(al IN b.aliases WHERE to
 MATCH (a)<-[r]-(b)
 RETURN 1 AS hops, a.name + ' <-[' + type(r) + ']- ' + b.name AS path, '' AS via, r.mentions AS weakest
 ORDER BY path
+LIMIT $limit
 UNION ALL
 WITH toLower($actor) AS ka, toLower($other) AS kb
 MATCH (a:Actor)
@@ -36,6 +41,7 @@ WHERE m <> a AND m <> b
 RETURN 2 AS hops, a.name + ' -[' + type(r1) + ']-> ' + m.name + ' -[' + type(r2) + ']-> ' + b.name AS path,
        m.name AS via, CASE WHEN r1.mentions < r2.mentions THEN r1.mentions ELSE r2.mentions END AS weakest
 ORDER BY path
+LIMIT $limit
 UNION ALL
 WITH toLower($actor) AS ka, toLower($other) AS kb
 MATCH (a:Actor)
@@ -47,6 +53,7 @@ WHERE m <> a AND m <> b
 RETURN 2 AS hops, a.name + ' -[' + type(r1) + ']-> ' + m.name + ' <-[' + type(r2) + ']- ' + b.name AS path,
        m.name AS via, CASE WHEN r1.mentions < r2.mentions THEN r1.mentions ELSE r2.mentions END AS weakest
 ORDER BY path
+LIMIT $limit
 UNION ALL
 WITH toLower($actor) AS ka, toLower($other) AS kb
 MATCH (a:Actor)
@@ -58,6 +65,7 @@ WHERE m <> a AND m <> b
 RETURN 2 AS hops, a.name + ' <-[' + type(r1) + ']- ' + m.name + ' -[' + type(r2) + ']-> ' + b.name AS path,
        m.name AS via, CASE WHEN r1.mentions < r2.mentions THEN r1.mentions ELSE r2.mentions END AS weakest
 ORDER BY path
+LIMIT $limit
 UNION ALL
 WITH toLower($actor) AS ka, toLower($other) AS kb
 MATCH (a:Actor)
@@ -69,3 +77,4 @@ WHERE m <> a AND m <> b
 RETURN 2 AS hops, a.name + ' <-[' + type(r1) + ']- ' + m.name + ' <-[' + type(r2) + ']- ' + b.name AS path,
        m.name AS via, CASE WHEN r1.mentions < r2.mentions THEN r1.mentions ELSE r2.mentions END AS weakest
 ORDER BY path
+LIMIT $limit
