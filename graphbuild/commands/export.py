@@ -1,7 +1,7 @@
 """``graphbuild export rdf``: the embedded store (or an events.jsonl) as RDF in any of six formats.
 
 N-Triples / N-Quads stream to disk; the other formats build the graph with rdflib first.
-See docs/rdf.md for the model, named graphs and base IRI.
+See the RDF section of README.md for the model, named graphs and base IRI.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Neo4j sink: merge a :class:`graphbuild.merge.GraphData` into Neo4j 5 / Aura with the official driver.
 
-Design (see docs/neo4j.md): schema first (uniqueness constraints + the indexes the query library
+Design (see the Neo4j section of README.md): schema first (uniqueness constraints + the indexes the query library
 uses), then one FIXED statement per node kind / relationship kind, each sent as ``UNWIND $rows``
 batches inside managed transactions (``session.execute_write``, retried by the driver on transient
 errors), always naming the database. Relationship types come from the closed vocabulary

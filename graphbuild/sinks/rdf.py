@@ -3,7 +3,7 @@
 One generator, :func:`iter_quads`, produces every (subject, predicate, object, graph) of an
 export in a deterministic order; :func:`graph_to_rdf` collects it into an rdflib Dataset/Graph
 for JSON-LD and RDF/XML (and for API users), while N-Triples, N-Quads, Turtle and TriG are written
-as the quads are produced (:func:`write_rdf`), so large exports never sit in memory. See docs/rdf.md.
+as the quads are produced (:func:`write_rdf`), so large exports never sit in memory. See the RDF section of README.md.
 """
 
 from __future__ import annotations
