@@ -26,7 +26,7 @@ from matplotlib.transforms import Bbox  # noqa: E402
 
 from .errors import UserError  # noqa: E402
 from .merge import GraphData  # noqa: E402
-from .viz import palette, resolve_actor, select  # noqa: E402
+from .viz import edge_curvatures, palette, resolve_actor, select  # noqa: E402
 from .vocab import relations as vocab_relations  # noqa: E402
 
 FREQS = ("week", "month")
@@ -206,19 +206,9 @@ def plot_network(data: GraphData, actor: str, relations: list[str] | None = None
     radius_pt = {i: math.sqrt(s) / 2 for i, s in sizes.items()}
 
     # edges first (under the nodes); parallel edges of a pair bend apart
-    pair_n: dict[frozenset, int] = defaultdict(int)
-    for e in sel.edges:
-        pair_n[frozenset((e.source_id, e.target_id))] += 1
-    pair_i: dict[frozenset, int] = defaultdict(int)
     max_m = max((e.mentions for e in sel.edges), default=1)
     curves = []
-    for e in sel.edges:
-        pair = frozenset((e.source_id, e.target_id))
-        i, k = pair_i[pair], pair_n[pair]
-        pair_i[pair] += 1
-        rad = 0.25 * (i - (k - 1) / 2) if k > 1 else 0.0
-        if e.source_id > e.target_id:
-            rad = -rad
+    for e, rad in zip(sel.edges, edge_curvatures(sel.edges, 0.25)):
         if e.source_id == e.target_id:
             continue  # a self-loop has no room in a static plot; the HTML view shows it
         curves.append((pos[e.source_id], pos[e.target_id], rad))

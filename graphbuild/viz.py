@@ -36,7 +36,26 @@ GAP = 1.2
 MAX_LABELS = 80
 
 
+def edge_curvatures(edges, step: float) -> list[float]:
+    """A curvature per edge so that parallel edges between one pair of actors bend apart
+    (0 for a lone edge); the sign is relative to source->target, so both directions of a pair
+    share one side of the fan."""
+    count: dict[frozenset, int] = defaultdict(int)
+    for e in edges:
+        count[frozenset((e.source_id, e.target_id))] += 1
+    seen: dict[frozenset, int] = defaultdict(int)
+    out = []
+    for e in edges:
+        pair = frozenset((e.source_id, e.target_id))
+        i, n = seen[pair], count[pair]
+        seen[pair] += 1
+        curve = step * (i - (n - 1) / 2) if n > 1 else 0.0
+        out.append(-curve if n > 1 and e.source_id > e.target_id else curve)
+    return out
+
+
 # --------------------------------------------------------------------------- input
+
 
 def default_store() -> Path:
     """Where ``graphbuild build`` writes the store by default."""
@@ -362,20 +381,9 @@ def payload(data: GraphData, sel: Selection, title: str = "graphbuild graph",
                 "field": ev.field, "article": art(ev.article_id),
                 "reportedBy": rb.name if rb else None}
 
-    # parallel edges between one pair get distinct curvatures so none hides another
-    pair_count: dict[frozenset, int] = defaultdict(int)
-    for e in sel.edges:
-        pair_count[frozenset((e.source_id, e.target_id))] += 1
-    pair_seen: dict[frozenset, int] = defaultdict(int)
     max_m = max((e.mentions for e in sel.edges), default=1)
     edges = []
-    for e in sel.edges:
-        pair = frozenset((e.source_id, e.target_id))
-        i, n = pair_seen[pair], pair_count[pair]
-        pair_seen[pair] += 1
-        curve = 0.18 * (i - (n - 1) / 2) if n > 1 else 0.0
-        if n > 1 and e.source_id > e.target_id:
-            curve = -curve  # same side for both directions: the offset is relative to s->t
+    for e, curve in zip(sel.edges, edge_curvatures(sel.edges, 0.18)):
         k = (e.source_id, e.relation, e.target_id)
         edges.append({
             "s": index[e.source_id], "t": index[e.target_id], "rel": e.relation,

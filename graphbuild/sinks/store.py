@@ -121,6 +121,18 @@ def _delete_edges(rel: str) -> str:
     return f"UNWIND $rows AS r MATCH (a:Actor {{id: r.s}})-[e:{rel}]->(b:Actor {{id: r.t}}) DELETE e"
 
 
+def event_links(events) -> dict[str, list[tuple[str, str]]]:
+    """(event id, node id) pairs of each Event relationship table, in event order."""
+    links: dict[str, list[tuple[str, str]]] = {"SOURCE": [], "TARGET": [], "REPORTED_BY": [], "REPORTED_IN": []}
+    for e in events:
+        links["SOURCE"].append((e.id, e.source_id))
+        links["TARGET"].append((e.id, e.target_id))
+        links["REPORTED_IN"].append((e.id, e.article_id))
+        if e.reported_by_id:
+            links["REPORTED_BY"].append((e.id, e.reported_by_id))
+    return links
+
+
 @dataclass
 class WriteStats:
     """What one :func:`write_graph` call changed (for progress and the build summary)."""
@@ -288,14 +300,9 @@ def write_graph(store: Store, data: GraphData, complete_articles: Iterable[str] 
         # 4. Events and their links, created fresh.
         if data.events:
             conn.write(_CREATE_EVENTS, [_event_row(e) for e in data.events.values()])
-            links = {"SOURCE": [], "TARGET": [], "REPORTED_BY": [], "REPORTED_IN": []}
-            for e in data.events.values():
-                links["SOURCE"].append({"e": e.id, "a": e.source_id})
-                links["TARGET"].append({"e": e.id, "a": e.target_id})
-                links["REPORTED_IN"].append({"e": e.id, "a": e.article_id})
-                if e.reported_by_id:
-                    links["REPORTED_BY"].append({"e": e.id, "a": e.reported_by_id})
-                affected.add((e.source_id, e.relation, e.target_id))
+            links = {name: [{"e": e, "a": a} for e, a in pairs]
+                     for name, pairs in event_links(data.events.values()).items()}
+            affected.update((e.source_id, e.relation, e.target_id) for e in data.events.values())
             for name, rows in links.items():
                 if rows:
                     conn.write(_LINK[name], rows)
@@ -348,15 +355,8 @@ def bulk_load(path: str | Path, data: GraphData) -> dict[str, int]:
         frames["Event"] = frame(ev_rows, EVENT_PROPS)
         for col, kind in (("negated", bool), ("confidence", "float64"), ("start", "int64"), ("end", "int64")):
             frames["Event"][col] = frames["Event"][col].astype(kind)
-        links: dict[str, list[dict]] = {"SOURCE": [], "TARGET": [], "REPORTED_BY": [], "REPORTED_IN": []}
-        for e in data.events.values():
-            links["SOURCE"].append({"from": e.id, "to": e.source_id})
-            links["TARGET"].append({"from": e.id, "to": e.target_id})
-            links["REPORTED_IN"].append({"from": e.id, "to": e.article_id})
-            if e.reported_by_id:
-                links["REPORTED_BY"].append({"from": e.id, "to": e.reported_by_id})
-        for name, rows in links.items():
-            frames[name] = frame(rows, ("from", "to"))
+        for name, pairs in event_links(data.events.values()).items():
+            frames[name] = frame([{"from": e, "to": a} for e, a in pairs], ("from", "to"))
         by_rel: dict[str, list[dict]] = {}
         for edge in analyst_edges(data.events.values()):
             if edge.relation in RELATION_NAMES:
