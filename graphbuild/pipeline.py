@@ -30,6 +30,8 @@ CHUNK_CHARS = 50_000
 MAX_WINDOW_ITEMS = 4 * CHUNK
 #: Chunks submitted per worker ahead of the one being written (keeps workers busy).
 AHEAD_PER_JOB = 2
+#: Windows one pool of forked workers handles before it is replaced by fresh forks.
+RECYCLE_WINDOWS = 12
 
 
 @dataclass
@@ -156,27 +158,46 @@ def _parallel(items, jobs: int, extractor, model, actors_file) -> Iterator[Artic
     fork = "fork" in mp.get_all_start_methods()
     ctx = mp.get_context("fork" if fork else "spawn")
     _WORKER = extractor if fork else None  # forked children inherit the loaded pipeline
-    pending: deque = deque()
+    source = iter(windows(items))
     try:
-        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(model, actors_file)) as pool:
-            try:
-                for window in windows(items):
-                    pending.append((window, pool.submit(_work, _raws(window))))
-                    if len(pending) > AHEAD_PER_JOB * jobs:
-                        window, fut = pending.popleft()
-                        yield from _emit(window, fut.result())
-                while pending:
-                    window, fut = pending.popleft()
-                    yield from _emit(window, fut.result())
-            except BaseException:
-                for _, fut in pending:
-                    fut.cancel()
-                raise
+        # Forked workers are cheap to replace: a fresh pool every RECYCLE_WINDOWS windows keeps
+        # each worker near the parent's size (spaCy's vocabulary only ever grows).
+        while not (yield from _run_pool(source, jobs, ctx, model, actors_file,
+                                        RECYCLE_WINDOWS if fork else None)):
+            pass
     except BrokenProcessPool:
         raise UserError("a worker process died (out of memory? try fewer --jobs)") from None
     finally:
         _WORKER = None if fork else _WORKER
+
+
+def _run_pool(source, jobs: int, ctx, model, actors_file, limit: int | None):
+    """Feed windows from ``source`` to one worker pool, yielding results in order, until the
+    source is exhausted (returns True) or ``limit`` windows were submitted (returns False)."""
+    pending: deque = deque()
+    exhausted = False
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
+                             initargs=(model, actors_file)) as pool:
+        try:
+            submitted = 0
+            for window in source:
+                pending.append((window, pool.submit(_work, _raws(window))))
+                submitted += 1
+                if len(pending) > AHEAD_PER_JOB * jobs:
+                    window, fut = pending.popleft()
+                    yield from _emit(window, fut.result())
+                if limit is not None and submitted >= limit:
+                    break
+            else:
+                exhausted = True
+            while pending:
+                window, fut = pending.popleft()
+                yield from _emit(window, fut.result())
+        except BaseException:
+            for _, fut in pending:
+                fut.cancel()
+            raise
+    return exhausted
 
 
 def _emit(window: list, results: list) -> Iterator[ArticleResult]:
