@@ -10,7 +10,6 @@ threat only). Gold events outside the relation vocabulary or without both actors
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -196,7 +195,3 @@ def evaluate(items: list[dict], extractor) -> Report:
                                   "pred": [((p["source"]["country"] or "") + (p["source"]["role"] or "") + ":" + p["source"]["name"], p["relation"],
                                             (p["target"]["country"] or "") + (p["target"]["role"] or "") + ":" + p["target"]["name"]) for p in preds]})
     return report
-
-
-def relation_counts(report: Report) -> Counter:
-    return Counter({rel: s.tp + s.fn for rel, s in report.by_relation.items()})

@@ -11,7 +11,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UserError
@@ -273,5 +273,4 @@ def load_petrarch_actors(gaz: Gazetteer, path: str | Path) -> int:
     return count
 
 
-__all__ = ["ActorEntry", "Alias", "Gazetteer", "load_gazetteer", "load_petrarch_actors", "slugify",
-           "replace"]
+__all__ = ["ActorEntry", "Alias", "Gazetteer", "load_gazetteer", "load_petrarch_actors", "slugify"]

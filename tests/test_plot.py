@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import random
 from datetime import date
-from pathlib import Path
 
 import matplotlib.image as mpimg
 import pytest

@@ -280,11 +280,9 @@ def _left_mods(tok: Token) -> list[Token]:
 
 
 def _span_of(tok: Token) -> tuple[int, int]:
-    toks = [t for t in tok.subtree if t.i <= tok.i and (t.i == tok.i or t.dep_ in NP_MODS or t.head.i != tok.i)]
+    """Token span of a head word with its left modifiers (articles and punctuation left out)."""
     left = [t for t in _left_mods(tok) if t.dep_ != "det" and not t.is_punct]
-    start = min([t.i for t in left] + [tok.i])
-    del toks
-    return start, tok.i + 1
+    return min([t.i for t in left] + [tok.i]), tok.i + 1
 
 
 def _country_from_np(acts: DocActors, head: Token) -> str | None:
@@ -357,7 +355,6 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
     """The actor an argument's head word refers to, or None when it is not an actor."""
     if depth > 3 or tok is None:
         return None
-    doc = acts.doc
     gaz = acts.gaz
     m = acts.mention_at(tok)
     lemma = tok.lemma_.lower()

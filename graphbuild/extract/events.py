@@ -465,7 +465,7 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
         if frame.pos == "NOUN":
             conf *= 0.9
         out.append(RawEvent(frame=frame, trigger=tok, source=s, target=t,
-                            reported_by=speaker if _speaker_ok(speaker, s) else None,
+                            reported_by=speaker,
                             negated=negated, modality=modality, date=date,
                             confidence=round(conf, 3), trigger_tokens=trigger_tokens))
     return out
@@ -505,7 +505,3 @@ def _as_people(acts: DocActors, r: Resolved, others: list[Resolved]) -> Resolved
             any(o.entry.country == r.entry.country for o in others):
         return Resolved(acts.gaz.country_role(r.entry.country, "CVL"), r.start, r.end, r.quality)
     return r
-
-
-def _speaker_ok(speaker: Resolved | None, source: Resolved) -> bool:
-    return speaker is not None
