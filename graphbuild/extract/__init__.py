@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterable, Iterator
 
 import spacy
@@ -44,6 +45,22 @@ def load_pipeline(model: str | None = None, actors_file: str | None = None, data
     nlp.add_pipe("graphbuild_actors", config={"data_dir": data_dir, "actor_files": [actors_file] if actors_file else []})
     nlp.add_pipe("graphbuild_events")
     return nlp
+
+
+_WORD = re.compile(r"[A-Za-z][\w'\-]*")
+
+
+def _proper_words(body: str) -> frozenset[str]:
+    """Capitalised words the body writes capitalised mid-sentence: names, not headline case."""
+    out = set()
+    for m in _WORD.finditer(body):
+        w = m.group()
+        if not w[0].isupper():
+            continue
+        before = body[max(0, m.start() - 3):m.start()].rstrip(" \"'(")
+        if before and before[-1] not in ".!?:\n":
+            out.add(w)
+    return frozenset(out)
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
@@ -100,49 +117,53 @@ class Extractor:
         self.nlp = nlp if nlp is not None else load_pipeline(model, actors_file)
         self.batch_size = batch_size
 
-    def sentence_case(self, title: str) -> str:
-        """A Title Case headline with every word outside a known actor name lowercased (same
-        length), so the parser sees "Kenya condemns Somalia" rather than three proper nouns."""
+    def sentence_case(self, title: str, body: str = "") -> str:
+        """A Title Case headline with every word outside a known actor name, and not written
+        capitalised inside the body, lowercased (same length), so the parser sees "Kenya
+        condemns Somalia" rather than three proper nouns."""
         doc = self.nlp.make_doc(title)
         words = [t for t in doc if t.is_alpha]
         if not words or sum(t.is_title or t.is_upper for t in words) < 0.6 * len(words):
             return title
         exact, lower = self.nlp.get_pipe("graphbuild_actors").matchers
         keep = {i for _, s, e in list(exact(doc)) + list(lower(doc)) for i in range(s, e)}
+        proper = _proper_words(body)
         chars = list(title)
         for t in doc:
             low = t.text.lower()
-            if t.i not in keep and len(low) == len(t.text) and not (t.is_upper and len(t) > 1):
+            if t.i not in keep and t.text not in proper and len(low) == len(t.text) and not (t.is_upper and len(t) > 1):
                 chars[t.idx:t.idx + len(t.text)] = low
         return "".join(chars)
 
     def _docs(self, raws: list[RawArticle]):
-        for raw in raws:
-            for field, text in (("title", raw.title), ("text", raw.text)):
+        """The body of each article, then its headline (which may name the body's people)."""
+        for n, raw in enumerate(raws):
+            for field, text in (("text", raw.text), ("title", raw.title)):
                 if field == "title" and not (text and text.strip()):
                     continue
                 text = normalize(text)
                 if field == "title":
-                    text = self.sentence_case(text)
+                    text = self.sentence_case(text, normalize(raw.text))
                 doc = self.nlp.make_doc(text)
-                doc.user_data["gb_date"] = raw.date
-                doc.user_data["gb_field"] = field
+                doc.user_data.update(gb_date=raw.date, gb_field=field, gb_article=(id(raws), n),
+                                     gb_source=raw.source, gb_url=raw.url)
                 yield doc
 
     def extract_many(self, raws: Iterable[RawArticle]) -> Iterator[tuple[RawArticle, list[dict]]]:
-        """(article, records) for each article, in order; records sorted by position."""
+        """(article, records) for each article, in order; headline records first, each field's
+        records sorted by position."""
         raws = list(raws)
         docs = self.nlp.pipe(self._docs(raws), batch_size=self.batch_size)
         for raw in raws:
-            records: list[dict] = []
+            by_field: dict[str, list[dict]] = {"title": [], "text": []}
             n_docs = 2 if raw.title and raw.title.strip() else 1
             for _ in range(n_docs):
                 doc = next(docs)
                 field = doc.user_data["gb_field"]
                 original = raw.title if field == "title" else raw.text
                 for ev in sorted(doc._.gb_events or (), key=lambda e: (e.trigger.i, e.source.start, e.target.start)):
-                    records.append(to_record(ev, raw.id, original, field))
-            yield raw, records
+                    by_field[field].append(to_record(ev, raw.id, original, field))
+            yield raw, by_field["title"] + by_field["text"]
 
     def extract(self, raw: RawArticle) -> list[dict]:
         return next(iter(self.extract_many([raw])))[1]

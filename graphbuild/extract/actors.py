@@ -13,12 +13,17 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from ..gazetteer import ActorEntry, Gazetteer, slugify
+from .context import NON_SPEAKERS, IssuerSpec, speaker_labels
 
 #: Left modifiers that belong to a noun phrase's head (titles, demonyms, names, possessors).
 NP_MODS = {"compound", "amod", "nmod", "poss", "det", "nummod", "case", "punct", "quantmod"}
 PRONOUNS_PERSON = {"he", "she", "him", "her", "his", "hers"}
 PRONOUNS_SPEAKER = {"it", "they", "we", "he", "she", "i", "its", "their", "our", "his", "her", "us", "them"}
 RELATIVE = {"who", "which", "that", "whom"}
+#: First-person pronouns: the transcript speaker, else the article's issuer.
+FIRST_PERSON = {"we", "us", "our", "ours", "i", "me", "my"}
+#: Second-person pronouns: in a transcript, the other speaker.
+SECOND_PERSON = {"you", "your", "yours"}
 #: Words in an unknown organisation's name that make it an actor, with the role they imply.
 ORG_KEYWORDS = {
     "party": "PTY", "front": "REB", "movement": "OPP", "army": "MIL", "forces": "MIL",
@@ -67,6 +72,11 @@ class DocActors:
     gaz: Gazetteer
     mentions: list[Mention] = field(default_factory=list)
     by_token: dict[int, Mention] = field(default_factory=dict)
+    #: The article's issuer (issuers.tsv) and the actor it stands for.
+    issuer: IssuerSpec | None = None
+    issuer_entry: ActorEntry | None = None
+    #: Transcript turns: (first token of the turn, speaker or None), in order.
+    turns: list[tuple[int, ActorEntry | None]] = field(default_factory=list)
 
     # ---------------------------------------------------------------- mention index
     def add(self, m: Mention) -> None:
@@ -112,6 +122,35 @@ class DocActors:
             e = m.entry
             if e.country and e.country not in exclude and (e.role == "GOV" or m.how == "metonym"):
                 return e.country
+        return None
+
+    def turn_at(self, i: int) -> int | None:
+        """Index into ``turns`` of the transcript turn holding token ``i``, if any."""
+        found = None
+        for k, (start, _) in enumerate(self.turns):
+            if start <= i:
+                found = k
+        return found
+
+    def first_person(self, i: int) -> ActorEntry | None:
+        """Who "we"/"I" at token ``i`` is: the turn's speaker in a transcript, else the issuer."""
+        k = self.turn_at(i)
+        if k is not None:
+            return self.turns[k][1]
+        return self.issuer_entry
+
+    def addressee(self, i: int) -> ActorEntry | None:
+        """Who "you" at token ``i`` is in a transcript: the nearest turn's other speaker."""
+        k = self.turn_at(i)
+        if k is None:
+            return None
+        me = self.turns[k][1]
+        order = list(range(k - 1, -1, -1)) + list(range(k + 1, len(self.turns)))
+        for j in order:
+            other = self.turns[j][1]
+            if other is not None and (me is None or other.id != me.id) and \
+                    not (me is not None and other.country and other.country == me.country):
+                return other
         return None
 
     def last_person(self, i: int, exclude_ids: set[str]) -> Mention | None:
@@ -181,12 +220,16 @@ def _plausible_name(span: Span) -> bool:
         for t in words) and any(len(t.text) > 2 for t in words)
 
 
-def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True) -> DocActors:
+def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True,
+                  issuer: IssuerSpec | None = None, prior_people: dict[str, ActorEntry] | None = None) -> DocActors:
     """All actor mentions of a Doc, gazetteer first, then named entities, then surnames.
 
     ``allow_unknown=False`` (headlines, where Title Case fools NER) keeps only known actors.
+    ``issuer`` is who issued the article; ``prior_people`` are people (by surname) that the
+    article's body named, for its headline.
     """
-    acts = DocActors(doc=doc, gaz=gaz)
+    acts = DocActors(doc=doc, gaz=gaz, issuer=issuer,
+                     issuer_entry=gaz.country_role(issuer.country, issuer.role) if issuer else None)
     exact, lower = matchers
     spans = [(s, e, False) for _, s, e in exact(doc)] + [(s, e, True) for _, s, e in lower(doc)]
     spans.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
@@ -202,7 +245,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True
             continue
         taken.update(range(s, e))
         acts.add(Mention(s, e, alias.entry, alias.how))
-    surnames: dict[str, ActorEntry] = {}
+    surnames: dict[str, ActorEntry] = dict(prior_people or {})
     for m in sorted(acts.mentions, key=lambda m: m.start):
         if m.entry.kind == "PERSON" and m.end - m.start >= 2:
             surnames[doc[m.end - 1].text] = m.entry
@@ -243,29 +286,102 @@ def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True
                                    cameo=(country + (role or "")) if country else None)
                 acts.add(Mention(start, end, entry, "ner-org", 0.8))
         taken.update(range(start, end))
-    _locate_titled_people(acts)
     for tok in doc:  # surname-only mentions the NER missed ("Maduro pins ...")
         if tok.i not in taken and tok.pos_ == "PROPN" and tok.text in surnames:
             acts.add(Mention(tok.i, tok.i + 1, surnames[tok.text], "person", 0.85))
     acts.mentions.sort(key=lambda m: m.start)
+    _locate_titled_people(acts)
+    _find_turns(acts)
     return acts
+
+
+def people_by_surname(acts: DocActors) -> dict[str, ActorEntry]:
+    """The people an article body names, by surname (for its headline and later mentions)."""
+    out: dict[str, ActorEntry] = {}
+    for m in acts.mentions:
+        if m.entry.kind == "PERSON" and m.end - m.start >= 2 and acts.doc[m.end - 2].text != "-":
+            out.setdefault(acts.doc[m.end - 1].text, m.entry)
+    return out
+
+
+def _token_at(doc: Doc, char: int) -> int:
+    for t in doc:
+        if t.idx + len(t.text) > char and not t.is_space:
+            return t.i
+    return len(doc)
+
+
+def _find_turns(acts: DocActors) -> None:
+    """Transcript turns ("SECRETARY BLINKEN: ...") and who speaks in each."""
+    labels = speaker_labels(acts.doc.text)
+    if len(labels) < 2:
+        return
+    for label_start, text_start, label in labels:
+        acts.turns.append((_token_at(acts.doc, label_start), _label_speaker(acts, label)))
+
+
+def _label_speaker(acts: DocActors, label: str) -> ActorEntry | None:
+    """The actor a speaker label names: a person of the article by surname, else the issuer's title."""
+    low = label.lower().replace("\u2019", "'")
+    if low in NON_SPEAKERS or low.split()[0] in NON_SPEAKERS:
+        return None
+    last = label.split()[-1].strip(".").lower()
+    for m in acts.mentions:
+        if m.entry.kind == "PERSON" and m.entry.name.split()[-1].lower() == last:
+            return m.entry
+    for surname, entry in acts.gaz.surnames.items():
+        if entry is not None and surname.lower() == last:
+            return entry
+    if acts.issuer is not None and any(f" {t} " in f" {low} " for t in acts.issuer.titles):
+        return acts.issuer_entry
+    return None
+
+
+def _issuer_titled(acts: DocActors, m: Mention) -> bool:
+    """Whether the words just before a person's name are one of the issuer's own titles."""
+    if acts.issuer is None:
+        return False
+    words = []
+    i = m.start - 1
+    while i >= 0 and len(words) < 10:
+        t = acts.doc[i]
+        if t.is_title or t.is_upper or t.lower_ in ("of", "for", "and", "the"):
+            words.insert(0, t.lower_)
+            i -= 1
+        else:
+            break
+    while words and words[0] in ("of", "for", "and", "the"):
+        words.pop(0)
+    phrase = " " + " ".join(words) + " "
+    return any(phrase.startswith(f" {t} ") or phrase.startswith(f" acting {t} ") for t in acts.issuer.titles)
 
 
 def _locate_titled_people(acts: DocActors) -> None:
     """An unknown person with a title but no nationality ("President Dos Santos") is taken to
-    belong to the nearest country named in the same sentence, else the article's main country."""
-    for idx, m in enumerate(acts.mentions):
+    belong to the nearest country named in the same sentence, else the article's main country;
+    in an issued release, a bearer of one of the issuer's own titles belongs to the issuer."""
+    located: dict[str, ActorEntry] = {}
+    for m in acts.mentions:
+        if m.entry.id in located:
+            continue
         e = m.entry
         if m.how != "ner-person" or e.country or not e.role or e.role == "IGO":
             continue
-        sent = acts.doc[m.start].sent
-        near = [(o.start, o.entry.country) for o in acts.mentions
-                if o is not m and o.entry.country and sent.start <= o.start < sent.end]
-        country = min(near)[1] if near else acts.salient_country(m.start, set())
+        if _issuer_titled(acts, m):
+            country = acts.issuer.country
+        else:
+            sent = acts.doc[m.start].sent
+            near = [(o.start, o.entry.country) for o in acts.mentions
+                    if o is not m and o.entry.country and sent.start <= o.start < sent.end]
+            country = min(near)[1] if near else acts.salient_country(m.start, set())
         if country:
-            new = ActorEntry(id=e.id, name=e.name, kind=e.kind, country=country, role=e.role,
-                             cameo=country + e.role, wikidata=e.wikidata)
-            acts.mentions[idx] = Mention(m.start, m.end, new, m.how, 0.75)
+            located[e.id] = ActorEntry(id=e.id, name=e.name, kind=e.kind, country=country, role=e.role,
+                                       cameo=country + e.role, wikidata=e.wikidata)
+    # every mention of a located person (surnames too) takes the located entry
+    for idx, m in enumerate(acts.mentions):
+        new = located.get(m.entry.id)
+        if new is not None and m.entry.country is None:
+            acts.mentions[idx] = Mention(m.start, m.end, new, m.how, min(m.quality, 0.75))
             for i in range(m.start, m.end):
                 acts.by_token[i] = acts.mentions[idx]
 
@@ -366,6 +482,12 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
         elif m.how != "demonym":
             return Resolved(m.entry, m.start, m.end, m.quality)
     cues = cues or {}
+    if tok.pos_ == "PRON" and tok.lower_ in FIRST_PERSON | SECOND_PERSON:
+        entry = acts.first_person(tok.i) if tok.lower_ in FIRST_PERSON else acts.addressee(tok.i)
+        return Resolved(entry, tok.i, tok.i + 1, 0.85) if entry is not None else None
+    own = _issuer_self(acts, tok)
+    if own is not None:
+        return own
     role = _agent_role(acts, tok)
     # "opposition candidates", "rebel leaders", "army officers": the modifier says who they are
     for c in tok.lefts:
@@ -413,6 +535,9 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
         s, e = _span_of(tok)
         return Resolved(gaz.country_role(country, role), s, e, quality)
     if tok.lower_ in PRONOUNS_PERSON:
+        entry = antecedent_person(acts, tok, exclude_ids)
+        if entry is not None:
+            return Resolved(entry, tok.i, tok.i + 1, 0.75)
         m = acts.last_person(tok.i, set(exclude_ids))
         if m:
             return Resolved(m.entry, tok.i, tok.i + 1, 0.75)
@@ -429,6 +554,55 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
             s, e = _span_of(tok)
             return Resolved(gaz.country_role(country, None), s, e, 0.7)
     return None
+
+
+def antecedent_person(acts: DocActors, tok: Token, exclude_ids=frozenset(), hops: int = 0) -> ActorEntry | None:
+    """The person "he"/"she" refers to: the subject of this sentence before it, else of the
+    nearest earlier sentence whose subject is a person (or the issuer's official), up to three
+    sentences back; a pronoun subject there is followed back in turn."""
+    doc = acts.doc
+    sent = tok.sent
+    for back in range(4):
+        for t in sent:
+            if back == 0 and t.i >= tok.i:
+                break
+            if t.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            if t.pos_ == "PRON":
+                if t.lower_ in ("he", "she") and hops < 6:
+                    found = antecedent_person(acts, t, exclude_ids, hops + 1)
+                    if found is not None:
+                        return found
+                continue
+            m = acts.mention_at(t)
+            if m is not None and m.entry.kind == "PERSON" and m.entry.id not in exclude_ids:
+                return m.entry
+            own = _issuer_self(acts, t)
+            if own is not None and own.entry.id not in exclude_ids:
+                return own.entry
+        if sent.start == 0:
+            break
+        sent = doc[sent.start - 1].sent
+    return None
+
+
+def _issuer_self(acts: DocActors, tok: Token) -> Resolved | None:
+    """ "the Department", "the Deputy Secretary" in an issued release: the issuer itself."""
+    if acts.issuer is None or tok.pos_ not in ("NOUN", "PROPN") or \
+            not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+        return None
+    mods = [t for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod") for t in c.subtree]
+    words = [t.lower_ for t in sorted(mods, key=lambda t: t.i) if not t.is_punct] + [tok.lower_]
+    phrase = " ".join(words)
+    for prep in tok.children:  # "the Department of State"
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            longer = phrase + " of " + " ".join(t.lower_ for t in prep.subtree if t.i != prep.i)
+            if longer in acts.issuer.selves:
+                phrase = longer
+    if phrase not in acts.issuer.selves:
+        return None
+    s, e = _span_of(tok)
+    return Resolved(acts.issuer_entry, s, e, 0.85)
 
 
 #: Generic heads that stand for the place or people their demonym/name modifier names.

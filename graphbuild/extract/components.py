@@ -15,7 +15,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..gazetteer import load_gazetteer
-from .actors import build_matchers, find_mentions
+from .actors import build_matchers, find_mentions, people_by_surname
+from .context import issuer_of
 from .events import sentence_events
 from .lexicon import load_cues, load_frames
 
@@ -44,10 +45,19 @@ class ActorFinder:
     def __init__(self, nlp: Language, data_dir: str | None, actor_files: list[str]):
         self.gazetteer = cached_gazetteer(data_dir, tuple(actor_files))
         self.matchers = build_matchers(nlp, self.gazetteer)
+        #: (article key, people of its body by surname): the body is parsed before its headline.
+        self._body_people: tuple[object, dict] = (None, {})
 
     def __call__(self, doc: Doc) -> Doc:
-        allow_unknown = doc.user_data.get("gb_field") != "title"
-        doc._.gb_actors = find_mentions(doc, self.gazetteer, self.matchers, allow_unknown)
+        ud = doc.user_data
+        title = ud.get("gb_field") == "title"
+        key = ud.get("gb_article")
+        prior = self._body_people[1] if title and key is not None and self._body_people[0] == key else None
+        acts = find_mentions(doc, self.gazetteer, self.matchers, not title,
+                             issuer=issuer_of(ud.get("gb_source"), ud.get("gb_url")), prior_people=prior)
+        if not title:
+            self._body_people = (key, people_by_surname(acts))
+        doc._.gb_actors = acts
         return doc
 
 

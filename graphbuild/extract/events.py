@@ -101,6 +101,24 @@ def subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
     return []
 
 
+def _places(tok: Token, word: str) -> list[Token]:
+    """The head of every named place in the trigger's ``word`` phrase, lists and "City, Country"
+    included; clauses inside the phrase are not searched."""
+    out = []
+    for prep in tok.children:
+        if prep.dep_ not in ("prep", "dative") or prep.lower_ != word:
+            continue
+        stack = [c for c in prep.children]
+        while stack:
+            t = stack.pop()
+            if t.pos_ in VERBAL or t.dep_ in ("relcl", "acl", "advcl"):
+                continue
+            if t.ent_type_ in ("GPE", "LOC", "NORP", "FAC", "ORG") or t.pos_ == "PROPN":
+                out.append(t)
+            stack.extend(t.children)
+    return sorted(out, key=lambda t: t.i)
+
+
 _SLOT_NAMES = {"dobj", "dative", "nsubjpass", "agent", "poss", "xcomp", "ccomp", "nsubj", "relcl",
                "clausesubj", "any", "acl", "advcl"}
 
@@ -120,6 +138,8 @@ def _slot(tok: Token, slot: str) -> list[Token]:
         found = _prep_objects(tok, {"by"})
     elif head.startswith("prep:"):
         found = _prep_objects(tok, {head[5:]})
+    elif head.startswith("place:"):
+        return _places(tok, head[6:])
     elif head == "poss":
         found = _children(tok, "poss")
     elif head.isalpha() and head.islower() and head not in _SLOT_NAMES:  # a bare preposition
@@ -430,19 +450,28 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
             r = resolve_loose(acts, s, set(), cues=cues)
         if _valid(r) and r.entry.kind != "OTHER":
             sources.append(r)
+    between = False
+    if not sources and frame.mutual and frame.pos == "NOUN":  # "a summit between X and Y": both ways
+        for t in _prep_objects(tok, {"between"}):
+            r = resolve_loose(acts, t, set(), cues=cues)
+            if _valid(r) and r.entry.kind != "OTHER" and all(r.entry.id != x.entry.id for x in sources):
+                sources.append(r)
+        between = len(sources) > 1
     if not sources:
         return None
     excl = {s.entry.country for s in sources if s.entry.country}
     excl_ids = {s.entry.id for s in sources}
     # targets: the first slot that yields an actor (or an OTHER where the frame allows it)
     targets: list[Resolved] = []
-    for slot in frame.targets:
+    for slot in () if between else frame.targets:
         toks = _slot(tok, slot)
         for t in toks:
             r = resolve_loose(acts, t, excl, excl_ids, cues=cues)
             if r is None and slot in frame.allow_other:
                 r = other_target(t)
-            if _valid(r) and r.entry.id not in excl_ids:
+            if r is not None and slot.startswith("place:") and r.entry.country in acts.gaz.countries:
+                r = Resolved(acts.gaz.countries[r.entry.country], r.start, r.end, r.quality)  # a place: its country
+            if _valid(r) and r.entry.id not in excl_ids and all(r.entry.id != x.entry.id for x in targets):
                 targets.append(r)
         if targets:
             break
@@ -479,13 +508,30 @@ THREAT_CODES = {"REDUCED_RELATIONS": "131", "SANCTIONED": "132", "COERCED": "137
                 "MOBILIZED": "138", "REJECTED": "130", "PROTESTED": "133"}
 
 
+#: Relations whose future tense is a schedule, not a promise: "will meet" is still a meeting.
+SCHEDULED = {"CONSULTED"}
+
+
+def _intent_governed(tok: Token, cues: dict) -> bool:
+    """Whether an intent verb ("plans to", "agreed to", "offered to") governs the trigger's clause."""
+    t = tok
+    for _ in range(6):
+        if t.dep_ not in ("xcomp", "conj", "acomp") or t.head.i == t.i:
+            return False
+        t = t.head
+        if t.lemma_.lower() in cues["intent"]:
+            return True
+    return False
+
+
 def recode(frame: Frame, tok: Token, modality: str, negated: bool, cues: dict) -> Frame:
     """CAMEO codes an announced cooperative act as PLEDGED (03) and an announced or conditional
     hostile act ("will withdraw ... unless") as THREATENED (13); other events keep their frame."""
     from dataclasses import replace as _replace
     if negated:
         return frame
-    if modality == "intended" and frame.relation in INTENT_CODES:
+    if modality == "intended" and frame.relation in INTENT_CODES and \
+            (frame.relation not in SCHEDULED or _intent_governed(tok, cues)):
         return _replace(frame, relation="PLEDGED", cameo=INTENT_CODES[frame.relation])
     if frame.relation in THREAT_CODES:
         if modality == "intended":
