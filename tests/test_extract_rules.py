@@ -199,7 +199,12 @@ def test_negation(extract_text):
 def test_hedges_and_futures(extract_text):
     (rec,) = extract_text("China could impose tariffs on Australia.")
     assert rec["modality"] == "hypothetical" and rec["relation"] == "SANCTIONED"
+    # a scheduled meeting stays a consultation (as news coders code "will travel", "will meet") ...
     recs = extract_text("President Erdogan said Turkey will host talks between Russia and Ukraine.")
+    assert set(triples(recs)) == {("TUR", "CONSULTED", "RUS"), ("TUR", "CONSULTED", "UKR")}
+    assert {r["modality"] for r in recs} == {"intended"}
+    # ... an intent verb makes it a pledge (CAMEO 036)
+    recs = extract_text("President Erdogan said Turkey plans to host talks between Russia and Ukraine.")
     assert set(triples(recs)) == {("TUR", "PLEDGED", "RUS"), ("TUR", "PLEDGED", "UKR")}
     assert all(r["modality"] == "intended" and r["reported_by"]["name"].endswith("Erdoğan") or
                r["reported_by"]["name"].endswith("Erdogan") for r in recs)

@@ -337,6 +337,29 @@ def _label_speaker(acts: DocActors, label: str) -> ActorEntry | None:
     return None
 
 
+def _recent_country(acts: DocActors, m: Mention) -> str | None:
+    """The country an untitled-nationality official belongs to: the nearest named in the same
+    sentence, else the latest named in the two sentences before (not the issuer's own: its
+    officials carry its titles), else the article's most mentioned country."""
+    doc = acts.doc
+    sent = doc[m.start].sent
+    near = [(o.start, o.entry.country) for o in acts.mentions
+            if o is not m and o.entry.country and o.entry.kind != "OTHER" and sent.start <= o.start < sent.end]
+    if near:
+        return min(near)[1]
+    own = acts.issuer.country if acts.issuer else None
+    first = sent.start
+    for _ in range(2):
+        if first == 0:
+            break
+        first = doc[first - 1].sent.start
+    before = [o for o in acts.mentions if first <= o.start < sent.start and o.entry.country
+              and o.entry.country != own and o.entry.kind != "OTHER"]
+    if before:
+        return before[-1].entry.country
+    return acts.salient_country(m.start, {own} if own else set())
+
+
 def _issuer_titled(acts: DocActors, m: Mention) -> bool:
     """Whether the words just before a person's name are one of the issuer's own titles."""
     if acts.issuer is None:
@@ -370,10 +393,7 @@ def _locate_titled_people(acts: DocActors) -> None:
         if _issuer_titled(acts, m):
             country = acts.issuer.country
         else:
-            sent = acts.doc[m.start].sent
-            near = [(o.start, o.entry.country) for o in acts.mentions
-                    if o is not m and o.entry.country and sent.start <= o.start < sent.end]
-            country = min(near)[1] if near else acts.salient_country(m.start, set())
+            country = _recent_country(acts, m)
         if country:
             located[e.id] = ActorEntry(id=e.id, name=e.name, kind=e.kind, country=country, role=e.role,
                                        cameo=country + e.role, wikidata=e.wikidata)

@@ -463,18 +463,24 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
     excl_ids = {s.entry.id for s in sources}
     # targets: the first slot that yields an actor (or an OTHER where the frame allows it)
     targets: list[Resolved] = []
+    others: list[Resolved] = []
     for slot in () if between else frame.targets:
         toks = _slot(tok, slot)
         for t in toks:
-            r = resolve_loose(acts, t, excl, excl_ids, cues=cues)
+            # a later conjunct must name an actor itself ("against Ukraine, our response" is no attack on us)
+            r = (resolve(acts, t, excl, excl_ids, cues=cues) if t.dep_ == "conj" and t.i != toks[0].i
+                 else resolve_loose(acts, t, excl, excl_ids, cues=cues))
             if r is None and slot in frame.allow_other:
-                r = other_target(t)
+                if not others:  # a non-actor target, kept only when no slot names an actor
+                    others = [o for o in [other_target(t)] if o is not None]
+                continue
             if r is not None and slot.startswith("place:") and r.entry.country in acts.gaz.countries:
                 r = Resolved(acts.gaz.countries[r.entry.country], r.start, r.end, r.quality)  # a place: its country
             if _valid(r) and r.entry.id not in excl_ids and all(r.entry.id != x.entry.id for x in targets):
                 targets.append(r)
         if targets:
             break
+    targets = targets or others
     sources = [_as_people(acts, s, targets) for s in sources]
     targets = [_as_people(acts, t, sources) for t in targets]
     pairs: list[tuple[Resolved, Resolved]] = [(s, t) for s in sources for t in targets]
