@@ -326,9 +326,10 @@ def _label_speaker(acts: DocActors, label: str) -> ActorEntry | None:
     if low in NON_SPEAKERS or low.split()[0] in NON_SPEAKERS:
         return None
     last = label.split()[-1].strip(".").lower()
-    for m in acts.mentions:
-        if m.entry.kind == "PERSON" and m.entry.name.split()[-1].lower() == last:
-            return m.entry
+    named = [m.entry for m in acts.mentions if m.entry.kind == "PERSON" and m.entry.name.split()[-1].lower() == last
+             and not m.entry.name.isupper()]
+    for entry in sorted(named, key=lambda e: e.country is None):  # "Kofi Mensah, Ghanaian Foreign Minister"
+        return entry
     for surname, entry in acts.gaz.surnames.items():
         if entry is not None and surname.lower() == last:
             return entry

@@ -138,6 +138,8 @@ def _slot(tok: Token, slot: str) -> list[Token]:
         found = _prep_objects(tok, {"by"})
     elif head.startswith("prep:"):
         found = _prep_objects(tok, {head[5:]})
+        if not found and tok.pos_ == "NOUN" and tok.dep_ == "dobj":  # "condemned X aggression against Y":
+            found = [t for t in _prep_objects(tok.head, {head[5:]}) if t.i > tok.i]  # the parser's PP slip
     elif head.startswith("place:"):
         return _places(tok, head[6:])
     elif head == "poss":
@@ -273,6 +275,11 @@ def _modality_negation(tok: Token, cues: dict, reported: bool) -> tuple[str, boo
             if would:
                 modality, would = modality or "intended", False
             break
+        if t.dep_ == "xcomp" and t.i == tok.i and tok.lemma_.lower() in cues.get("performative", ()) and \
+                parent.lemma_.lower() in cues.get("politeness", ()):
+            t = parent  # "I want to thank you" thanks: the act itself, not an intention
+            hops += 1
+            continue
         if t.dep_ in ("xcomp", "acomp"):
             pl = parent.lemma_.lower()
             if pl in cues["negator"]:
@@ -448,6 +455,9 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
         r = _resolve_speaker_pronoun(acts, s, speaker, cues, set())
         if r is None and s.pos_ != "PRON":
             r = resolve_loose(acts, s, set(), cues=cues)
+        m = acts.mention_at(s)
+        if r is None and frame.pos == "NOUN" and m is not None and m.how == "demonym" and m.entry.country:
+            r = Resolved(acts.gaz.countries.get(m.entry.country) or m.entry, m.start, m.end, 0.8)  # "Russian aggression"
         if _valid(r) and r.entry.kind != "OTHER":
             sources.append(r)
     between = False

@@ -1,0 +1,122 @@
+"""Document context and real-news frames, on sentences of our own: who issues a release, transcript
+turns, headlines that name the body's people, travel lists, reciprocal and nominal events."""
+
+from __future__ import annotations
+
+import pytest
+
+from graphbuild.extract.context import issuer_of, speaker_labels
+from graphbuild.ingest import RawArticle
+
+STATE = "us-state-department-press-release"
+
+
+@pytest.fixture(scope="module")
+def release(extractor):
+    def run(text, title=None, source=STATE, url=None):
+        return extractor.extract(RawArticle(id="r", text=text, title=title, date="2022-03-01",
+                                            source=source, url=url))
+    return run
+
+
+def keys(records, facts_only=True):
+    return {(r["source"]["country"] or r["source"]["name"], r["relation"],
+             r["target"]["country"] or r["target"]["name"]) for r in records
+            if not facts_only or not (r["negated"] or r["modality"] == "hypothetical")}
+
+
+def test_issuer_from_source_or_url():
+    assert issuer_of(STATE, None).country == "USA"
+    assert issuer_of(None, "https://www.state.gov/a-release/").country == "USA"
+    assert issuer_of("wikinews", "https://en.wikinews.org/wiki/X") is None
+    assert issuer_of(None, "not a url at all") is None
+
+
+def test_first_person_is_the_issuer(release):
+    recs = release("We strongly condemn Belarus for the forced landing of the airliner. "
+                   "We applaud Lithuania and Latvia for their resolve.")
+    assert {("USA", "CRITICIZED", "BLR"), ("USA", "SUPPORTED", "LTU"), ("USA", "SUPPORTED", "LVA")} <= keys(recs)
+    # without an issuer, "we" stays unresolved
+    assert not keys(release("We strongly condemn Belarus for the forced landing.", source="wikinews"))
+
+
+def test_self_descriptions_and_issuer_titles(release):
+    recs = release("Under Secretary of State Maria Lopez will travel to Lima, Peru on May 3. "
+                   "The Under Secretary will meet with President Pedro Castillo. "
+                   "She will also meet with civil society leaders.")
+    ks = keys(recs)
+    assert ("USA", "CONSULTED", "PER") in ks
+    assert all(r["source"]["country"] == "USA" for r in recs), recs
+    lopez = [r for r in recs if r["source"]["name"] == "Maria Lopez"]
+    assert lopez and lopez[0]["source"]["country"] == "USA"
+
+
+def test_untitled_official_takes_the_recent_destination(release):
+    recs = release("The Secretary will travel to Rabat, Morocco on June 2. "
+                   "He will have a working dinner with Foreign Minister Karim Haddad.")
+    assert ("USA", "CONSULTED", "MAR") in keys(recs)
+    dinner = [r for r in recs if r["trigger"].startswith("have")]
+    assert dinner and dinner[0]["target"]["country"] == "MAR"
+
+
+def test_travel_to_a_list_of_places(release):
+    recs = release("Special Envoy John Carver will travel to Nairobi, Kenya; Kampala, Uganda; "
+                   "and Kigali, Rwanda from April 4 to 9.")
+    assert {("USA", "CONSULTED", c) for c in ("KEN", "UGA", "RWA")} <= keys(recs)
+    # a place is its country, not its government: one event per destination country
+    kenya = [r for r in recs if r["target"]["country"] == "KEN"]
+    assert len(kenya) == 1 and kenya[0]["target"]["kind"] == "COUNTRY"
+
+
+def test_headline_names_the_bodys_traveller(release):
+    recs = release("Assistant Secretary Ellen Marsh will travel to Hanoi, Vietnam and Manila, Philippines.",
+                   title="Assistant Secretary Marsh’s Travel to Vietnam and the Philippines")
+    title = [r for r in recs if r["field"] == "title"]
+    assert {(r["source"]["name"], r["target"]["country"]) for r in title} == \
+        {("Ellen Marsh", "VNM"), ("Ellen Marsh", "PHL")}
+    assert recs[0]["field"] == "title"  # headline records still come first
+
+
+def test_transcript_turns_resolve_i_and_you(extractor):
+    text = ("Kofi Mensah, Ghanaian Foreign Minister\n\n"
+            "SECRETARY BLINKEN: Good morning. I want to welcome you to Washington. "
+            "We congratulate Ghana on its peaceful election.\n\n"
+            "FOREIGN MINISTER MENSAH: Thank you. I praise the United States for its partnership.\n")
+    recs = extractor.extract(RawArticle(id="tr", text=text, date="2022-03-01", source=STATE))
+    ks = keys(recs)
+    assert ("USA", "SUPPORTED", "GHA") in ks
+    assert ("GHA", "SUPPORTED", "USA") in ks
+    assert speaker_labels(text)[0][2] == "SECRETARY BLINKEN"
+
+
+def test_scheduled_meeting_is_consultation_intent_is_pledge(extract_text):
+    assert keys(extract_text("Kenya's president will meet Uganda's president in Kampala next week.")) == \
+        {("KEN", "CONSULTED", "UGA")}
+    assert keys(extract_text("Kenya's president plans to meet Uganda's president next week.")) == \
+        {("KEN", "PLEDGED", "UGA")}
+
+
+def test_reciprocal_between_and_coordinated(extract_text):
+    assert {("PER", "CONSULTED", "CHL"), ("CHL", "CONSULTED", "PER")} <= \
+        keys(extract_text("A summit between Peru and Chile opened in Lima on Monday."))
+    assert {("PER", "CONSULTED", "CHL"), ("CHL", "CONSULTED", "PER")} <= \
+        keys(extract_text("Peru and Chile discussed the maritime border on Monday."))
+
+
+def test_nominal_wars_and_aggression(extract_text):
+    assert ("ARM", "ATTACKED", "AZE") in keys(extract_text("Observers discussed Armenia's war against Azerbaijan."))
+    assert ("RUS", "ATTACKED", "GEO") in keys(extract_text("Diplomats condemned Russian aggression against Georgia."))
+
+
+def test_later_conjunct_must_be_an_actor(extract_text):
+    recs = extract_text("Ministers discussed Iran's attack against Iraq, our joint response and the oil price.")
+    assert ("IRN", "ATTACKED", "IRQ") in keys(recs)
+    assert all(r["target"]["country"] in ("IRQ", None) for r in recs if r["relation"] == "ATTACKED")
+
+
+def test_non_actor_object_kept_only_when_no_actor(extract_text):
+    recs = extract_text("Chadian rebels attacked a fuel depot near the capital.")
+    att = [r for r in recs if r["relation"] == "ATTACKED"]
+    assert att and att[0]["target"]["kind"] in ("OTHER", "COUNTRY", "GROUP")
+    recs = extract_text("The Chadian army attacked Boko Haram fighters.")
+    assert all(r["target"]["kind"] != "OTHER" for r in recs)
