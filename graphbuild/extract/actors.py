@@ -32,7 +32,7 @@ ORG_KEYWORDS = {
     "parliament": "LEG", "assembly": "LEG", "congress": "LEG", "senate": "LEG", "union": None,
     "association": "NGO", "organization": None, "organisation": None, "agency": "GOV",
     "alliance": None, "coalition": "OPP", "bank": "BUS", "corporation": "BUS", "company": "BUS",
-    "group": None, "forum": "NGO", "jihad": "REB", "liberation": "REB", "rebels": "REB", "guard": "MIL",
+    "group": None, "forum": "NGO", "jihad": "REB", "league": "PTY", "liberation": "REB", "rebels": "REB", "guard": "MIL",
 }
 
 
@@ -657,8 +657,14 @@ def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], excl
             entry = m.entry
         quality = 0.8 if (tok.lemma_.lower() in PLACE_HEADS or m.how not in ("demonym",)) else 0.65
         return Resolved(entry, min(m.start, tok.i), tok.i + 1, quality)
-    for prep in tok.children:  # "a peace-keeping force in Liberia", "a camp for Congolese refugees"
-        if prep.dep_ == "prep" and prep.lower_ in ("in", "to", "for"):
+    for acl in tok.children:  # "missiles fired by the Israeli military", "sanctions imposed by X"
+        if acl.dep_ == "acl" and acl.tag_ == "VBN":
+            for agent in _prep_objects_by(acl):
+                r = resolve(acts, agent, exclude_countries, exclude_ids, depth=1, cues=cues)
+                if r is not None and r.entry.kind != "OTHER":
+                    return Resolved(r.entry, r.start, r.end, r.quality * 0.8)
+    for prep in tok.children:  # "a peace-keeping force in Liberia", "a camp for Congolese refugees",
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "to", "for", "of"):  # "a depot of the Syrian army"
             for pobj in prep.children:
                 if pobj.dep_ != "pobj":
                     continue
@@ -669,6 +675,11 @@ def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], excl
                 if r is not None and r.entry.kind != "OTHER":
                     return Resolved(r.entry, r.start, r.end, r.quality * 0.7)
     return None
+
+
+def _prep_objects_by(verb: Token) -> list[Token]:
+    return [p for a in verb.children if a.dep_ == "agent" or (a.dep_ == "prep" and a.lower_ == "by")
+            for p in a.children if p.dep_ == "pobj"]
 
 
 def other_target(tok: Token) -> Resolved | None:

@@ -392,7 +392,9 @@ def sentence_events(acts: DocActors, sent: Span, frames: dict, cues: dict, artic
             break
     for ev in obligation_events(acts, sent, cues, article_date):
         found.setdefault((ev.source.entry.id, ev.frame.relation, ev.target.entry.id), ev)
-    return list(found.values())
+    # a noun that is part of a verbal trigger ("halted aid", "launched an attack") is no event of its own
+    verbal = {t.i for ev in found.values() if ev.frame.pos == "VERB" for t in ev.trigger_tokens if t.i != ev.trigger.i}
+    return [ev for ev in found.values() if not (ev.frame.pos == "NOUN" and ev.trigger.i in verbal)]
 
 
 DEMAND_FRAME = Frame(lemma="must", pos="AUX", requires={}, targets=("nsubj",), allow_other=frozenset(),
