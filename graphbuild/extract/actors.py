@@ -531,7 +531,7 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
         if role == "PTY" and _located_by_metonym(acts, tok):
             role = "GOV"  # "the Communists in Havana": the ruling party, i.e. the government
         quality = 0.9
-        if country is None and any(c.dep_ == "det" and c.lower_ in ("the", "its", "their") for c in tok.children) \
+        if country is None and any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "its", "their") for c in tok.children) \
                 and not any(c.dep_ in ("amod", "compound") for c in tok.children):
             if lemma in cues.get("corefgov", ()):
                 country = acts.last_government(tok.i, exclude_countries) or \

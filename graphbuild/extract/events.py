@@ -89,6 +89,9 @@ def subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
         return conjuncts(verb.head)
     if verb.dep_ == "acl" and verb.tag_ == "VBN":
         return _prep_objects(verb, {"by"})
+    if verb.dep_ in ("pcomp", "conj") and verb.tag_ == "VBG" and verb.head.dep_ == "prep" and \
+            verb.head.head.pos_ in VERBAL:  # "has met leaders, including meeting with X": the clause subject
+        return subject_tokens(verb.head.head, depth + 1)
     if verb.dep_ == "acl" and verb.tag_ == "VBG":  # "personnel withdrawing from X"
         out = conjuncts(verb.head)
         if verb.head.dep_ == "dobj" and verb.head.head.pos_ in VERBAL:  # "issued a declaration demanding"
@@ -140,8 +143,8 @@ def _slot(tok: Token, slot: str) -> list[Token]:
         found = _prep_objects(tok, {head[5:]})
         if not found and tok.pos_ == "NOUN" and tok.dep_ == "dobj":  # "condemned X aggression against Y":
             found = [t for t in _prep_objects(tok.head, {head[5:]}) if t.i > tok.i]  # the parser's PP slip
-    elif head.startswith("place:"):
-        return _places(tok, head[6:])
+    elif head.startswith("place:") or head.startswith("placegov:"):
+        return _places(tok, head.partition(":")[2])
     elif head == "poss":
         found = _children(tok, "poss")
     elif head.isalpha() and head.islower() and head not in _SLOT_NAMES:  # a bare preposition
@@ -355,6 +358,9 @@ def _nominal_sources(acts: DocActors, tok: Token, frame: Frame, cues) -> list[To
         srcs += subject_tokens(_clause_verb(tok))
     srcs += [c for c in tok.children if c.dep_ in ("compound", "amod", "nmod") and acts.mention_at(c)]
     srcs += _prep_objects(tok, {"by", "from"})
+    if not srcs and frame.requires.get("nsource") and acts.issuer_entry is not None and \
+            acts.doc.user_data.get("gb_field") == "title" and tok.dep_ == "ROOT":
+        return [tok]  # resolved by the caller as the issuer
     if not srcs and frame.requires.get("nsource"):
         verb = _clause_verb(tok)
         governs = verb.lemma_.lower()
@@ -409,9 +415,13 @@ def obligation_events(acts: DocActors, sent: Span, cues: dict, article_date: str
             continue
         verb = tok.head
         speaker_tok = _speaker(verb, cues)
-        if speaker_tok is None or verb.dep_ not in ("ccomp", "conj", "parataxis"):
+        if speaker_tok is not None and verb.dep_ in ("ccomp", "conj", "parataxis"):
+            speaker = resolve(acts, speaker_tok, set(), cues=cues)
+        elif acts.issuer_entry is not None and speaker_tok is None and verb.dep_ == "ROOT" and \
+                acts.turn_at(tok.i) is None:  # "Iran must cooperate with the IAEA." in a release: the issuer demands it
+            speaker = Resolved(acts.issuer_entry, tok.i, tok.i, 0.8)
+        else:
             continue
-        speaker = resolve(acts, speaker_tok, set(), cues=cues)
         if not _valid(speaker) or speaker.entry.kind == "OTHER":
             continue
         excl = {speaker.entry.country} if speaker.entry.country else set()
@@ -454,6 +464,9 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
     src_toks = subject_tokens(tok) if frame.pos == "VERB" else _nominal_sources(acts, tok, frame, cues)
     sources = []
     for s in src_toks:
+        if s.i == tok.i:  # a release's own headline act
+            sources.append(Resolved(acts.issuer_entry, tok.i, tok.i, 0.7))
+            continue
         r = _resolve_speaker_pronoun(acts, s, speaker, cues, set())
         if r is None and s.pos_ != "PRON":
             r = resolve_loose(acts, s, set(), cues=cues)
@@ -486,8 +499,11 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                 if not others:  # a non-actor target, kept only when no slot names an actor
                     others = [o for o in [other_target(t)] if o is not None]
                 continue
-            if r is not None and slot.startswith("place:") and r.entry.country in acts.gaz.countries:
-                r = Resolved(acts.gaz.countries[r.entry.country], r.start, r.end, r.quality)  # a place: its country
+            if r is not None and slot.startswith("place") and r.entry.country in acts.gaz.countries:
+                # a place stands for its country ("travel to Madrid"), or for its government ("protest in Madrid")
+                place = acts.gaz.country_role(r.entry.country, "GOV") if slot.startswith("placegov:") \
+                    else acts.gaz.countries[r.entry.country]
+                r = Resolved(place, r.start, r.end, r.quality * (0.8 if slot.startswith("placegov:") else 1.0))
             if _valid(r) and r.entry.id not in excl_ids and all(r.entry.id != x.entry.id for x in targets):
                 targets.append(r)
         if targets:
