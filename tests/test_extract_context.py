@@ -120,3 +120,51 @@ def test_non_actor_object_kept_only_when_no_actor(extract_text):
     assert att and att[0]["target"]["kind"] in ("OTHER", "COUNTRY", "GROUP")
     recs = extract_text("The Chadian army attacked Boko Haram fighters.")
     assert all(r["target"]["kind"] != "OTHER" for r in recs)
+
+
+def test_protest_without_target_is_against_the_government_of_its_place(extract_text):
+    recs = extract_text("Thousands of Chilean students protested in Chile on Friday.")
+    assert ("CHL", "PROTESTED", "CHL") in keys(recs)
+    prot = [r for r in recs if r["relation"] == "PROTESTED"]
+    assert prot[0]["target"]["role"] == "GOV" and prot[0]["source"]["role"] != "GOV"
+
+
+def test_obligation_in_a_release_is_the_issuers_demand(release):
+    assert ("USA", "DEMANDED", "SYR") in keys(release("Syria must release all political prisoners."))
+    # without an issuer a bare "must" is nobody's demand
+    assert not keys(release("Syria must release all political prisoners.", source="wikinews"))
+
+
+def test_headline_act_of_a_release_is_the_issuers(release):
+    recs = release("The Department of State today announced new measures.",
+                   title="Condemnation of Iran's Missile Launches Against Iraq")
+    assert ("USA", "CRITICIZED", "IRN") in keys([r for r in recs if r["field"] == "title"])
+
+
+def test_subject_of_including_clause(extract_text):
+    recs = extract_text("The Kenyan president toured Europe, including meeting with French President Emmanuel Macron.")
+    assert ("KEN", "CONSULTED", "FRA") in keys(recs)
+
+
+def test_courts_and_parliaments(extract_text):
+    (rec,) = extract_text("A Turkish court sentenced journalist Ali Demir to four years.")
+    assert (rec["relation"], rec["source"]["role"], rec["target"]["name"], rec["target"]["role"]) == \
+        ("COERCED", "JUD", "Ali Demir", "MED")  # a journalist can be the target, never the reporter-actor
+    assert ("THA", "COERCED", "THA") in keys(extract_text("The Thai king dissolved parliament on Monday."))
+
+
+def test_possessive_pronoun_government_takes_the_salient_country(extract_text):
+    recs = extract_text("Many Peruvians are angry. Peruvians criticized their government for the delays.")
+    assert ("PER", "CRITICIZED", "PER") in keys(recs)
+
+
+def test_aid_given_to_and_weapon_owners(extract_text):
+    assert ("NOR", "REDUCED_RELATIONS", "MWI") in keys(
+        extract_text("Norway cut the aid given to Malawi after the scandal."))
+    recs = extract_text("Rockets fired by Hamas militants struck an Israeli army base.")
+    assert any(r["relation"] == "ATTACKED" and r["source"]["country"] == "PSE" for r in recs), recs
+
+
+def test_noun_inside_a_verbal_trigger_is_not_a_second_event(extract_text):
+    recs = extract_text("Japan halted its aid to Serbia on Tuesday.")
+    assert {r["relation"] for r in recs} == {"REDUCED_RELATIONS"}

@@ -533,7 +533,9 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
         quality = 0.9
         if country is None and any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "its", "their") for c in tok.children) \
                 and not any(c.dep_ in ("amod", "compound") for c in tok.children):
-            if lemma in cues.get("corefgov", ()):
+            if any(c.dep_ == "poss" for c in tok.children):  # "criticized their government": the subject's own
+                country = acts.salient_country(tok.i, set())
+            elif lemma in cues.get("corefgov", ()):
                 country = acts.last_government(tok.i, exclude_countries) or \
                     acts.salient_country(tok.i, exclude_countries)
             else:

@@ -504,7 +504,8 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                 place = acts.gaz.country_role(r.entry.country, "GOV") if slot.startswith("placegov:") \
                     else acts.gaz.countries[r.entry.country]
                 r = Resolved(place, r.start, r.end, r.quality * (0.8 if slot.startswith("placegov:") else 1.0))
-            if _valid(r) and r.entry.id not in excl_ids and all(r.entry.id != x.entry.id for x in targets):
+            # media may be on the receiving end ("arrested a journalist"), never the actor of a report
+            if r is not None and r.entry.id not in excl_ids and all(r.entry.id != x.entry.id for x in targets):
                 targets.append(r)
         if targets:
             break
