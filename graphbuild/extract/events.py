@@ -452,6 +452,18 @@ def _lemmas(tok: Token, pos: str) -> list[str]:
     return out
 
 
+def _own_institution(acts: DocActors, tok: Token, sources: list[Resolved], cues: dict) -> Resolved | None:
+    """A bare institution noun with no country of its own ("dissolved parliament", "sued the police")
+    is the source's own country's institution."""
+    lemma = tok.lemma_.lower()
+    country = sources[0].entry.country if sources else None
+    role = acts.gaz.agents.get(lemma)
+    if lemma not in cues.get("institution", ()) or not country or not role or \
+            any(c.dep_ in ("amod", "compound", "poss", "nmod") or c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+        return None
+    return Resolved(acts.gaz.country_role(country, role), tok.i, tok.i + 1, 0.6)
+
+
 def _valid(r: Resolved | None) -> bool:
     return r is not None and r.entry.role != "MED"
 
@@ -495,6 +507,8 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
             # a later conjunct must name an actor itself ("against Ukraine, our response" is no attack on us)
             r = (resolve(acts, t, excl, excl_ids, cues=cues) if t.dep_ == "conj" and t.i != toks[0].i
                  else resolve_loose(acts, t, excl, excl_ids, cues=cues))
+            if r is None:
+                r = _own_institution(acts, t, sources, cues)
             if r is None and slot in frame.allow_other:
                 if not others:  # a non-actor target, kept only when no slot names an actor
                     others = [o for o in [other_target(t)] if o is not None]
