@@ -77,6 +77,13 @@ class DocActors:
     issuer_entry: ActorEntry | None = None
     #: Transcript turns: (first token of the turn, speaker or None), in order.
     turns: list[tuple[int, ActorEntry | None]] = field(default_factory=list)
+    #: Travel destinations found so far: (token of the trigger, country), in text order.
+    destinations: list[tuple[int, str]] = field(default_factory=list)
+
+    def destination_before(self, i: int) -> str | None:
+        """The country of the latest trip announced before token ``i`` ("will travel to Rabat")."""
+        found = [c for j, c in self.destinations if j < i]
+        return found[-1] if found else None
 
     # ---------------------------------------------------------------- mention index
     def add(self, m: Mention) -> None:

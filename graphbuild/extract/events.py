@@ -464,6 +464,26 @@ def _own_institution(acts: DocActors, tok: Token, sources: list[Resolved], cues:
     return Resolved(acts.gaz.country_role(country, role), tok.i, tok.i + 1, 0.6)
 
 
+def _compatriots(acts: DocActors, r: Resolved, exclude: set[str]) -> bool:
+    """A non-official group of the source's own country ("alumni of U.S. programs")."""
+    e = r.entry
+    return e.kind == "GROUP" and e.country in exclude and e.role not in (None, "GOV", "MIL", "LEG", "JUD", "COP") \
+        and e.id == f"{e.country}-{e.role}"
+
+
+def _met_on_trip(acts: DocActors, tok: Token, exclude: set[str]) -> Resolved | None:
+    """People met with no country of their own ("will meet with students and faculty") are of the
+    country the traveller is visiting, when the article announced a trip before."""
+    if tok.pos_ not in ("NOUN",) or any(c.dep_ == "poss" for c in tok.children):
+        return None
+    role = acts.gaz.agents.get(tok.lemma_.lower()) or acts.gaz.agents.get(tok.lower_)
+    country = acts.destination_before(tok.i)
+    if role is None or country is None or country in exclude:
+        return None
+    s, e = tok.left_edge.i, tok.i + 1
+    return Resolved(acts.gaz.country_role(country, role), s, e, 0.55)
+
+
 def _valid(r: Resolved | None) -> bool:
     return r is not None and r.entry.role != "MED"
 
@@ -509,6 +529,8 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                  else resolve_loose(acts, t, excl, excl_ids, cues=cues))
             if r is None:
                 r = _own_institution(acts, t, sources, cues)
+            if frame.relation == "CONSULTED" and (r is None or _compatriots(acts, r, excl)):
+                r = _met_on_trip(acts, t, excl) or r
             if r is None and slot in frame.allow_other:
                 if not others:  # a non-actor target, kept only when no slot names an actor
                     others = [o for o in [other_target(t)] if o is not None]
@@ -522,6 +544,8 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
             if r is not None and r.entry.id not in excl_ids and all(r.entry.id != x.entry.id for x in targets):
                 targets.append(r)
         if targets:
+            if slot.startswith("place:"):
+                acts.destinations.extend((tok.i, r.entry.country) for r in targets if r.entry.country)
             break
     targets = targets or others
     sources = [_as_people(acts, s, targets) for s in sources]
