@@ -168,3 +168,24 @@ def test_aid_given_to_and_weapon_owners(extract_text):
 def test_noun_inside_a_verbal_trigger_is_not_a_second_event(extract_text):
     recs = extract_text("Japan halted its aid to Serbia on Tuesday.")
     assert {r["relation"] for r in recs} == {"REDUCED_RELATIONS"}
+
+
+def test_people_met_on_a_trip_are_of_the_visited_country(release):
+    recs = release("The Secretary will travel to Nairobi, Kenya on May 3. "
+                   "He will meet with students and business leaders. He will also meet with alumni of U.S. programs.")
+    meets = [r for r in recs if r["trigger"].startswith("meet")]
+    assert meets and all(r["target"]["country"] == "KEN" for r in meets), [(r["target"]) for r in meets]
+    # without an announced trip, people with no country stay unresolved
+    assert not [r for r in release("He will meet with students.") if r["trigger"].startswith("meet")]
+
+
+def test_a_title_alone_names_the_person_introduced_with_it(extract_text):
+    recs = extract_text("Kenyan Foreign Minister Amina Odhiambo arrived in Oslo on Monday. "
+                        "The Foreign Minister and Norway's Prime Minister Jonas Gahr Store discussed trade.")
+    assert {(r["source"]["name"], r["target"]["name"]) for r in recs if r["relation"] == "CONSULTED"} == \
+        {("Amina Odhiambo", "Jonas Gahr Støre"), ("Jonas Gahr Støre", "Amina Odhiambo")}
+
+
+def test_work_with_is_cooperation_and_a_pledge_when_announced(extract_text):
+    assert ("FRA", "COOPERATED", "MLI") in keys(extract_text("France worked with Mali on border security."))
+    assert ("FRA", "PLEDGED", "MLI") in keys(extract_text("France will work with Mali on border security."))

@@ -516,6 +516,9 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
     own = _issuer_self(acts, tok)
     if own is not None:
         return own
+    titled = _titled_antecedent(acts, tok)
+    if titled is not None:
+        return titled
     role = _agent_role(acts, tok)
     # "opposition candidates", "rebel leaders", "army officers": the modifier says who they are
     for c in tok.lefts:
@@ -613,6 +616,35 @@ def antecedent_person(acts: DocActors, tok: Token, exclude_ids=frozenset(), hops
         if sent.start == 0:
             break
         sent = doc[sent.start - 1].sent
+    return None
+
+
+def _title_before(acts: DocActors, m: Mention) -> str:
+    """The lowercase title words written just before a person's name ("secretary general")."""
+    words = []
+    i = m.start - 1
+    while i >= 0 and len(words) < 8 and (acts.doc[i].is_title or acts.doc[i].is_upper or
+                                          acts.doc[i].lower_ in ("of", "for", "and")) and not acts.mention_at(acts.doc[i]):
+        words.insert(0, acts.doc[i].lower_)
+        i -= 1
+    return " ".join(words)
+
+
+def _titled_antecedent(acts: DocActors, tok: Token) -> Resolved | None:
+    """A title standing alone ("the Secretary General", "Foreign Minister") names the person the
+    article last introduced with that title."""
+    if tok.pos_ not in ("NOUN", "PROPN") or acts.mention_at(tok) is not None:
+        return None
+    mods = [t for c in tok.lefts if c.dep_ in ("compound", "amod") for t in c.subtree]
+    if any(acts.mention_at(t) for t in mods):
+        return None
+    phrase = " ".join([t.lower_ for t in sorted(mods, key=lambda t: t.i) if not t.is_punct] + [tok.lower_])
+    if phrase not in acts.gaz.titles or len(phrase.split()) < 2:
+        return None
+    for m in acts.before(tok.i):
+        if m.entry.kind == "PERSON" and _title_before(acts, m).endswith(phrase):
+            s, e = _span_of(tok)
+            return Resolved(m.entry, s, e, 0.7)
     return None
 
 
