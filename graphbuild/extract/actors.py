@@ -180,10 +180,17 @@ def build_matchers(nlp, gaz: Gazetteer) -> tuple[PhraseMatcher, PhraseMatcher]:
     return exact, lower
 
 
+def _ethnic(acts: DocActors, m: Mention) -> bool:
+    """A demonym used as an ethnicity ("ethnic Albanians"), not a nationality."""
+    return m.how == "demonym" and m.start > 0 and acts.doc[m.start - 1].lower_ == "ethnic"
+
+
 def _country_of_tokens(acts: DocActors, tokens) -> str | None:
     for t in tokens:
         m = acts.mention_at(t)
         if m and m.entry.country and m.how in ("name", "demonym", "metonym", "org", "person"):
+            if _ethnic(acts, m):
+                continue  # "ethnic Albanian guerrillas" are no Albanian state actors
             return m.entry.country
     return None
 
@@ -690,7 +697,7 @@ def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], excl
         if c.dep_ not in ("compound", "amod", "nmod"):
             continue
         m = acts.mention_at(c)
-        if m is None or m.entry.kind == "OTHER":
+        if m is None or m.entry.kind == "OTHER" or _ethnic(acts, m):
             continue
         if m.how == "demonym" or m.how == "name":
             entry = acts.gaz.countries.get(m.entry.country) or m.entry

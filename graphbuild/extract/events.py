@@ -283,6 +283,9 @@ def _modality_negation(tok: Token, cues: dict, reported: bool) -> tuple[str, boo
             t = parent  # "I want to thank you" thanks: the act itself, not an intention
             hops += 1
             continue
+        if t.dep_ in ("ccomp", "acl") and (parent.lemma_.lower() in cues["irrealis"] or t.dep_ == "ccomp" and any(
+                c.dep_ == "dobj" and c.lemma_.lower() in cues["irrealis"] for c in parent.children)):
+            modality = modality or "hypothetical"  # "demanded that Israel ease", "reiterated its demand that X ease"
         if t.dep_ in ("xcomp", "acomp"):
             pl = parent.lemma_.lower()
             if pl in cues["negator"]:
@@ -586,7 +589,12 @@ SCHEDULED = {"CONSULTED"}
 
 
 def _intent_governed(tok: Token, cues: dict) -> bool:
-    """Whether an intent verb ("plans to", "agreed to", "offered to") governs the trigger's clause."""
+    """Whether an intent verb ("plans to", "agreed to", "offered to"), a reported "would" or a
+    condition ("would meet if") makes the trigger's clause an offer rather than a schedule."""
+    if any(c.dep_ == "aux" and c.lower_ == "would" for c in tok.children) or \
+            any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in cues["condition"] for m in c.children)
+                for c in tok.children):
+        return True
     t = tok
     for _ in range(6):
         if t.dep_ not in ("xcomp", "conj", "acomp") or t.head.i == t.i:
