@@ -269,7 +269,7 @@ def _read_articles(path: str | Path, want: set[str]) -> dict[str, dict]:
                     a = json.loads(line)
                 except ValueError as exc:
                     raise UserError(f"{path}:{lineno}: malformed JSON ({exc})") from None
-                if isinstance(a, dict) and a.get("id") in want:
+                if isinstance(a, dict) and a.get("id") in want and a["id"] not in found:
                     found[a["id"]] = a
     except OSError as exc:
         raise UserError(f"{path}: cannot read articles ({exc.strerror})") from None
@@ -288,14 +288,10 @@ def build_inputs(items: list[dict], fmt: str, articles_path: str | Path | None =
         for it in items:
             if it["article_id"] not in found:
                 raise UserError(f"{articles_path}: no article {it['article_id']!r} (gold line {it['_line']})")
-        done = set()
+        for a in found.values():  # in the order of the articles file, as the reference scorer does
+            arts.append({k: a[k] for k in ("id", "title", "date", "text", "url", "source") if a.get(k)})
         for it in items:
-            aid = it["article_id"]
-            if aid not in done:
-                done.add(aid)
-                a = found[aid]
-                arts.append({k: a[k] for k in ("id", "title", "date", "text", "url", "source") if a.get(k)})
-            spans[_gold_id(it)] = (aid, it.get("field", "text"), it["span"][0], it["span"][1])
+            spans[_gold_id(it)] = (it["article_id"], it.get("field", "text"), it["span"][0], it["span"][1])
     elif fmt == "plover":
         for it in items:
             gid = _gold_id(it)
