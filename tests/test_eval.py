@@ -221,7 +221,7 @@ def test_duplicate_gold_ids_are_an_error(tmp_path, extractor):
         evaluate(gold, extractor)
 
 
-def test_eval_command_text_json_and_errors(tmp_path):
+def test_eval_command_text_json_and_errors(tmp_path, capsys):
     arts = write_jsonl(tmp_path / "articles.jsonl", [ARTICLE])
     gold = write_jsonl(tmp_path / "gold.jsonl", _article_gold())
     out = eval_cli(gold, "--articles", arts, "--by-relation", "--errors", "--quiet")
@@ -229,8 +229,9 @@ def test_eval_command_text_json_and_errors(tmp_path):
     assert "(whole articles): 4 sentences, 4 gold events scored" in out.stdout
     assert "typed" in out.stdout and "  SUPPORTED" in out.stdout
     assert "MISS" in out.stdout and "art-1#3  URY ('Uruguay') SUPPORTED PRY ('Paraguay')" in out.stdout
-    js = eval_cli(gold, "--articles", arts, "--json", "--errors", "--by-relation")
-    data = json.loads(js.stdout)
+    from graphbuild.cli import main
+    assert main(["eval", str(gold), "--articles", str(arts), "--json", "--errors", "--by-relation"]) == 0
+    data = json.loads(capsys.readouterr().out)
     assert data["format"] == "article" and data["typed"]["tp"] == 3 and data["by_relation"]["CRITICIZED"]["tp"] == 1
     assert [e["kind"] for e in data["errors"]] == ["miss"]
 

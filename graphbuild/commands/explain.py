@@ -37,17 +37,18 @@ def _read(args) -> str:
 
 def run(args) -> int:
     from ..errors import UserError
-    from ..extract.explain import explain, render
     from ..ingest import _valid_date
-    from ..pipeline import make_extractor
 
-    text = _read(args)
+    text = _read(args)  # bad input fails before spaCy loads
     if not text.strip():
         raise UserError("the text is empty")
     try:
         date = _valid_date(args.date)
     except ValueError as exc:
         raise UserError(f"--date: {exc}") from None
+    from ..extract.explain import explain, render
+    from ..pipeline import make_extractor
+
     trace = explain(make_extractor(args.model, args.actors), text, title=args.title, date=date)
     if args.json:
         print(json.dumps(trace, indent=2, ensure_ascii=False))
