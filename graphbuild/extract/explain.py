@@ -23,11 +23,13 @@ def _frame_desc(frame) -> dict:
             "confidence": frame.confidence}
 
 
-def _mention_how(m) -> str:
+def _mention_how(m, acts: DocActors) -> str:
+    """Where a mention came from: the gazetteer, spaCy's NER, or a surname of an earlier mention."""
     if m.how.startswith("ner-"):
         return "NER" + (" (country from context)" if m.quality == 0.75 else "")
     if m.how == "person" and m.quality < 1.0:
-        return "coref (surname)"
+        earlier = any(o.entry.id == m.entry.id and o.start < m.start and o.end - o.start >= 2 for o in acts.mentions)
+        return "coref (surname of an earlier mention)" if earlier else "gazetteer (surname)"
     return f"gazetteer ({m.how})"
 
 
@@ -39,7 +41,7 @@ def _actor(acts: DocActors, r: Resolved) -> dict:
 def _arg_how(acts: DocActors, tok: Token, r: Resolved, loose: bool, speaker: Resolved | None) -> str:
     m = acts.mention_at(tok)
     if m is not None and m.entry.id == r.entry.id:
-        return _mention_how(m)
+        return _mention_how(m, acts)
     if tok.pos_ == "PRON" or tok.lower_ in ev.SPEAKER_PERSON | ev.SPEAKER_GROUP:
         if speaker is not None and r.start == tok.i and r.end == tok.i + 1 and r.entry.country == speaker.entry.country:
             return "coref (pronoun = the reporting speaker)"
@@ -47,6 +49,10 @@ def _arg_how(acts: DocActors, tok: Token, r: Resolved, loose: bool, speaker: Res
     if loose:
         return "loose (possessor, modifier or place phrase)"
     return "context (role word, of-phrase or coreference)"
+
+
+def _missing(key: str, what: str, have: list[str]) -> str:
+    return f"{key}: {what} {', '.join(have)}, not one listed" if have else f"{key}: no {what}"
 
 
 def _failed_conditions(frame, tok: Token) -> list[str]:
@@ -57,20 +63,18 @@ def _failed_conditions(frame, tok: Token) -> list[str]:
         objs = [c for c in kids if c.dep_ in ("dobj", "obj", "nsubjpass")]
         objs += [c for d in objs for c in d.conjuncts]
         if not any(o.lemma_.lower() in req["obj"] or o.lower_ in req["obj"] for o in objs):
-            have = ", ".join(f"{o.text!r} (lemma {o.lemma_.lower()})" for o in objs) or "none"
-            out.append(f"obj={'|'.join(sorted(req['obj']))}: object {have}")
+            out.append(_missing("obj", "object", [f"{o.text!r} (lemma {o.lemma_.lower()})" for o in objs]))
     if "prep" in req and not any(c.dep_ in ("prep", "agent", "dative") and c.lower_ in req["prep"] for c in kids):
-        have = ", ".join(repr(c.text) for c in kids if c.dep_ in ("prep", "agent", "dative")) or "none"
-        out.append(f"prep={'|'.join(sorted(req['prep']))}: prepositions {have}")
+        out.append(_missing("prep", "preposition on the trigger",
+                            [repr(c.text) for c in kids if c.dep_ in ("prep", "agent", "dative")]))
     if "prt" in req and not any(c.dep_ in ("prt", "prep") and c.lower_ in req["prt"] for c in kids):
-        have = ", ".join(repr(c.text) for c in kids if c.dep_ in ("prt", "prep")) or "none"
-        out.append(f"prt={'|'.join(sorted(req['prt']))}: particles {have}")
+        out.append(_missing("prt", "particle", [repr(c.text) for c in kids if c.dep_ in ("prt", "prep")]))
     if "xcomp" in req and not any(c.dep_ == "xcomp" and c.lemma_.lower() in req["xcomp"] for c in kids):
-        have = ", ".join(f"{c.text!r} (lemma {c.lemma_.lower()})" for c in kids if c.dep_ == "xcomp") or "none"
-        out.append(f"xcomp={'|'.join(sorted(req['xcomp']))}: complement {have}")
+        out.append(_missing("xcomp", "open complement",
+                            [f"{c.text!r} (lemma {c.lemma_.lower()})" for c in kids if c.dep_ == "xcomp"]))
     if "oprd" in req and not any(c.dep_ in ("oprd", "acomp", "ccomp", "xcomp") and c.lower_ in req["oprd"] for c in kids):
-        have = ", ".join(repr(c.text) for c in kids if c.dep_ in ("oprd", "acomp", "ccomp", "xcomp")) or "none"
-        out.append(f"oprd={'|'.join(sorted(req['oprd']))}: predicative {have}")
+        out.append(_missing("oprd", "predicative complement",
+                            [repr(c.text) for c in kids if c.dep_ in ("oprd", "acomp", "ccomp", "xcomp")]))
     return out or ["a condition explain does not know (see events._frame_fits)"]
 
 
@@ -206,7 +210,7 @@ def explain(extractor, text: str, title: str | None = None, date: str | None = N
             rec = {"field": field, "start": sent.start_char, "end": sent.end_char,
                    "text": original[sent.start_char:sent.end_char].strip(),
                    "actors": [{"text": m.text(doc), "id": m.entry.id, "name": m.entry.name, "kind": m.entry.kind,
-                               "country": m.entry.country, "role": m.entry.role, "how": _mention_how(m),
+                               "country": m.entry.country, "role": m.entry.role, "how": _mention_how(m, acts),
                                "quality": m.quality} for m in mentions]}
             if acts.mentions:
                 rec.update(trace_sentence(acts, sent, finder.frames, finder.cues, doc.user_data.get("gb_date")))
