@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -319,11 +320,11 @@ def extract_inputs(inputs: Inputs, extractor, progress: bool = False) -> dict[st
     raws: list[RawArticle | IngestError] = [article_from_dict(a, f"article {a.get('id')}") for a in inputs.articles]
     preds: dict[str, list[dict]] = {}
     with tqdm(total=len(raws), desc="eval", unit=" articles", disable=not progress, dynamic_ncols=True,
-              mininterval=0.5) as bar:
+              mininterval=0.5, file=sys.stderr) as bar:
         for result in extract_stream(raws, extractor=extractor):
             bar.update(1)
             if result.error is not None:
-                tqdm.write(f"graphbuild eval: {result.error} (scored without events)")
+                tqdm.write(f"graphbuild eval: {result.error} (scored without events)", file=sys.stderr)
                 continue
             preds[result.raw.id] = result.records
     return preds

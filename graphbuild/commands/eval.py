@@ -34,7 +34,7 @@ def run(args) -> int:
 
     fmt = args.format or detect_format(load_gold(args.gold), args.gold)  # bad gold fails before loading spaCy
     report = run_eval(args.gold, make_extractor(args.model, args.actors), fmt=fmt, articles=args.articles,
-                      progress=not args.quiet and not args.json)
+                      progress=not args.quiet)
     if args.json:
         print(json.dumps(report.as_dict(by_relation=args.by_relation, errors=args.errors), indent=2,
                          ensure_ascii=False))
