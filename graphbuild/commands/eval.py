@@ -71,7 +71,8 @@ def write_errors(report, w) -> None:
     kinds = {}
     for e in report.errors:
         kinds[e["kind"]] = kinds.get(e["kind"], 0) + 1
-    w("\nerrors: " + (", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(kinds.items())) or "none") + "\n")
+    names = {"false_positive": "false positives", "miss": "misses", "wrong_class": "found with another class"}
+    w("\nerrors: " + (", ".join(f"{n} {names.get(k, k)}" for k, n in sorted(kinds.items())) or "none") + "\n")
     for e in report.errors:
         if report.spans is not None:
             w(f"\n{e['kind'].upper():14}{e['sentence_id']}  gold {_actor(e['source'])} -> {_actor(e['target'])}"
