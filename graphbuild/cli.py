@@ -10,7 +10,7 @@ import sys
 from . import __version__
 from .errors import UserError
 
-COMMANDS = ("extract", "eval", "build", "query", "push", "export", "viz", "plot")
+COMMANDS = ("extract", "eval", "explain", "build", "query", "push", "export", "viz", "plot")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,10 +1,7 @@
-"""Dates, the vocabulary, the lexicon files, the PETRARCH actor loader and `graphbuild eval`."""
+"""Dates, the vocabulary, the lexicon files and the PETRARCH actor loader (eval: test_eval.py, test_dev_sets.py)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +12,6 @@ from graphbuild.gazetteer import load_gazetteer, load_petrarch_actors
 from graphbuild.vocab import RELATION_NAMES, relation_for_cameo, relations
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLD = ROOT.parent / "shared" / "gold" / "plover_gsr_dev.jsonl"
 PHOENIX = ROOT.parent / "shared" / "reference" / "Phoenix.Countries.actors.txt"
 
 
@@ -90,46 +86,3 @@ def test_extra_actors_from_the_real_phoenix_dictionary():
     x = Extractor(actors_file=str(PHOENIX))
     recs = x.extract(RawArticle(id="p", text="Hafizullah Amin criticized Pakistan.", date="1979-10-01"))
     assert [(r["source"]["country"], r["relation"], r["target"]["country"]) for r in recs] == [("AFG", "CRITICIZED", "PAK")]
-
-
-def _gold_line(text, events, gid):
-    return json.dumps({"id": gid, "text": text, "date": "2020-01-01", "events": events})
-
-
-def test_eval_command_scores_a_small_gold_file(tmp_path):
-    gold = tmp_path / "gold.jsonl"
-    gold.write_text("\n".join([
-        _gold_line("Japan imposed sanctions on North Korea.",
-                   [{"source": "JPN", "target": "PRK", "code": "163", "source_text": "Japan", "target_text": "North Korea"}], "a"),
-        _gold_line("Chile praised Peru.",
-                   [{"source": "CHL", "target": "PER", "code": "051", "source_text": "Chile", "target_text": "Peru"}], "b"),
-        _gold_line("The United Nations criticized Mali.",
-                   [{"source": "IGO", "target": "MLI", "code": "111", "source_text": "United Nations", "target_text": "Mali"}], "c"),
-        _gold_line("Kenya met Uganda.",  # gold says CRITICIZED: a typed miss but an untyped hit
-                   [{"source": "KEN", "target": "UGA", "code": "111", "source_text": "Kenya", "target_text": "Uganda"}], "d"),
-    ]) + "\n", encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "graphbuild.cli", "eval", str(gold), "--json", "--by-relation"],
-                         capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr
-    scores = json.loads(out.stdout)
-    assert scores["typed"]["tp"] == 3 and scores["typed"]["fn"] == 1 and scores["typed"]["fp"] == 1
-    assert scores["untyped"]["tp"] == 4
-    assert scores["by_relation"]["SANCTIONED"]["f1"] == 1.0
-
-
-def test_eval_command_rejects_a_malformed_gold_file(tmp_path):
-    gold = tmp_path / "bad.jsonl"
-    gold.write_text('{"text": "x", "events": []}\n{not json\n', encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "graphbuild.cli", "eval", str(gold)],
-                         capture_output=True, text=True, timeout=300)
-    assert out.returncode == 2 and "Traceback" not in out.stderr
-    assert f"{gold}:2: malformed JSON" in out.stderr.strip() and len(out.stderr.strip().splitlines()) == 1
-
-
-@pytest.mark.skipif(not GOLD.exists(), reason="../shared/gold not present")
-def test_dev_set_quality_target(extractor):
-    """Issue target on the PLOVER dev set: typed F1 >= 0.65 with precision >= 0.75."""
-    from graphbuild.evaluate import evaluate, load_gold
-    report = evaluate(load_gold(GOLD), extractor)
-    assert report.typed.precision >= 0.75, report.typed.as_dict()
-    assert report.typed.f1 >= 0.65, report.typed.as_dict()

@@ -1,0 +1,310 @@
+"""Why extraction found (or missed) each event: a trace of the rules on one text.
+
+The text goes through the extractor's own pipeline; the events reported are the ones the
+pipeline emitted. The trace re-runs the functions of :mod:`events` and :mod:`actors` on the same
+parse, in the order :func:`events.sentence_events` uses them: for every token with lexicon
+frames, each frame's ``requires`` check (``_frame_fits``), then for a fitting frame the source
+tokens, the target slots and how each argument resolved, and what ``_apply_frame`` returned.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from ..ingest import RawArticle
+from . import events as ev
+from .actors import DocActors, Resolved, other_target, resolve, resolve_loose
+
+
+def _frame_desc(frame) -> dict:
+    req = {k: (sorted(v) if isinstance(v, frozenset) else v) for k, v in frame.requires.items()}
+    return {"lemma": frame.lemma, "pos": frame.pos, "requires": req, "targets": list(frame.targets),
+            "other_ok": sorted(frame.allow_other), "relation": frame.relation, "cameo": frame.cameo,
+            "confidence": frame.confidence}
+
+
+def _mention_how(m, acts: DocActors) -> str:
+    """Where a mention came from: the gazetteer, spaCy's NER, or a surname of an earlier mention."""
+    if m.how.startswith("ner-"):
+        return "NER" + (" (country from context)" if m.quality == 0.75 else "")
+    if m.how == "person" and m.quality < 1.0:
+        earlier = any(o.entry.id == m.entry.id and o.start < m.start and o.end - o.start >= 2 for o in acts.mentions)
+        return "coref (surname of an earlier mention)" if earlier else "gazetteer (surname)"
+    return f"gazetteer ({m.how})"
+
+
+def _actor(acts: DocActors, r: Resolved) -> dict:
+    rec = r.record(acts.doc)
+    return {k: rec.get(k) for k in ("text", "id", "name", "kind", "country", "role")}
+
+
+def _arg_how(acts: DocActors, tok: Token, r: Resolved, loose: bool, speaker: Resolved | None) -> str:
+    m = acts.mention_at(tok)
+    if m is not None and m.entry.id == r.entry.id:
+        return _mention_how(m, acts)
+    if tok.pos_ == "PRON" or tok.lower_ in ev.SPEAKER_PERSON | ev.SPEAKER_GROUP:
+        if speaker is not None and r.start == tok.i and r.end == tok.i + 1 and r.entry.country == speaker.entry.country:
+            return "coref (pronoun = the reporting speaker)"
+        return "coref (pronoun)"
+    if loose:
+        return "loose (possessor, modifier or place phrase)"
+    return "context (role word, of-phrase or coreference)"
+
+
+def _missing(key: str, what: str, have: list[str]) -> str:
+    return f"{key}: {what} {', '.join(have)}, not one listed" if have else f"{key}: no {what}"
+
+
+def _failed_conditions(frame, tok: Token) -> list[str]:
+    """Which ``requires`` conditions of a frame the trigger fails (mirrors ``_frame_fits``)."""
+    req, out = frame.requires, []
+    kids = list(tok.children)
+    if "obj" in req:
+        objs = [c for c in kids if c.dep_ in ("dobj", "obj", "nsubjpass")]
+        objs += [c for d in objs for c in d.conjuncts]
+        if not any(o.lemma_.lower() in req["obj"] or o.lower_ in req["obj"] for o in objs):
+            out.append(_missing("obj", "object", [f"{o.text!r} (lemma {o.lemma_.lower()})" for o in objs]))
+    if "prep" in req and not any(c.dep_ in ("prep", "agent", "dative") and c.lower_ in req["prep"] for c in kids):
+        out.append(_missing("prep", "preposition on the trigger",
+                            [repr(c.text) for c in kids if c.dep_ in ("prep", "agent", "dative")]))
+    if "prt" in req and not any(c.dep_ in ("prt", "prep") and c.lower_ in req["prt"] for c in kids):
+        out.append(_missing("prt", "particle", [repr(c.text) for c in kids if c.dep_ in ("prt", "prep")]))
+    if "xcomp" in req and not any(c.dep_ == "xcomp" and c.lemma_.lower() in req["xcomp"] for c in kids):
+        out.append(_missing("xcomp", "open complement",
+                            [f"{c.text!r} (lemma {c.lemma_.lower()})" for c in kids if c.dep_ == "xcomp"]))
+    if "oprd" in req and not any(c.dep_ in ("oprd", "acomp", "ccomp", "xcomp") and c.lower_ in req["oprd"] for c in kids):
+        out.append(_missing("oprd", "predicative complement",
+                            [repr(c.text) for c in kids if c.dep_ in ("oprd", "acomp", "ccomp", "xcomp")]))
+    return out or ["a condition explain does not know (see events._frame_fits)"]
+
+
+def _reject(r: Resolved | None, tok: Token, excl_ids: set[str] | None = None) -> str | None:
+    """Why a resolved argument is not used (None when it is)."""
+    if r is None:
+        return "pronoun with no antecedent" if tok.pos_ == "PRON" else "not an actor"
+    if not ev._valid(r):
+        return "media (reporters are never an event's actor)"
+    if excl_ids is None and r.entry.kind == "OTHER":
+        return "not a political actor (OTHER)"
+    if excl_ids is not None and r.entry.id in excl_ids:
+        return "same actor as the source"
+    return None
+
+
+def trace_frame(acts: DocActors, sent: Span, tok: Token, frame, cues: dict, date: str | None) -> dict:
+    """Sources, target slots and outcome of one fitting frame (the steps of ``_apply_frame``)."""
+    speaker_tok = ev._speaker(tok, cues)
+    speaker = resolve(acts, speaker_tok, set(), cues=cues) if speaker_tok is not None else None
+    src_toks = ev.subject_tokens(tok) if frame.pos == "VERB" else ev._nominal_sources(acts, tok, frame, cues)
+    sources, src_notes = [], []
+    for s in src_toks:
+        r = ev._resolve_speaker_pronoun(acts, s, speaker, cues, set())
+        loose = False
+        if r is None and s.pos_ != "PRON":
+            r, loose = resolve_loose(acts, s, set(), cues=cues), True
+        why = _reject(r, s)
+        src_notes.append({"token": s.text, "i": s.i, "actor": _actor(acts, r) if r else None,
+                          "how": _arg_how(acts, s, r, loose, speaker) if r else None, "rejected": why})
+        if why is None:
+            sources.append(r)
+    out = {"reported_by": _actor(acts, speaker) if speaker else None,
+           "reported_by_token": speaker_tok.text if speaker_tok is not None else None,
+           "source_tokens": src_notes, "slots": [], "reciprocal": False}
+    if not src_toks:
+        out["why_not"] = "no subject" if frame.pos == "VERB" else "no possessor, modifier or by/from-phrase naming a source"
+        return out
+    if not sources:
+        out["why_not"] = "no source actor"
+        return out
+    excl = {s.entry.country for s in sources if s.entry.country}
+    excl_ids = {s.entry.id for s in sources}
+    targets = []
+    for slot in frame.targets:
+        notes = []
+        for t in ev._slot(tok, slot):
+            r = resolve_loose(acts, t, excl, excl_ids, cues=cues)
+            how = None
+            if r is None and slot in frame.allow_other:
+                r = other_target(t)
+                how = "non-actor target allowed by the frame (+other)" if r else None
+            elif r is not None:
+                loose = resolve(acts, t, excl, excl_ids, cues=cues) is None
+                how = _arg_how(acts, t, r, loose, None)
+            why = _reject(r, t, excl_ids)
+            notes.append({"token": t.text, "i": t.i, "actor": _actor(acts, r) if r else None, "how": how,
+                          "rejected": why})
+            if why is None:
+                targets.append(r)
+        out["slots"].append({"slot": slot, "tokens": notes})
+        if targets:
+            break
+    if not targets and frame.mutual and len(sources) > 1:
+        out["reciprocal"] = True
+    elif not targets:
+        out["why_not"] = "no target actor in any slot"
+    return out
+
+
+def _event(acts: DocActors, e) -> dict:
+    return {"source": _actor(acts, e.source), "relation": e.frame.relation, "cameo": e.frame.cameo,
+            "target": _actor(acts, e.target), "modality": e.modality, "negated": e.negated, "date": e.date,
+            "trigger": " ".join(t.text for t in e.trigger_tokens), "confidence": e.confidence}
+
+
+def trace_sentence(acts: DocActors, sent: Span, frames: dict, cues: dict, date: str | None) -> dict:
+    """Every trigger with lexicon frames in a sentence and what each frame did (``sentence_events``' loop)."""
+    triggers, unknown = [], []
+    for tok in sent:
+        pos = "VERB" if tok.pos_ in ev.VERBAL else ("NOUN" if tok.pos_ in ("NOUN", "PROPN") else None)
+        if pos is None:
+            continue
+        tried, candidates = [], None
+        for lemma in ev._lemmas(tok, pos):
+            tried.append(lemma)
+            candidates = frames.get((lemma, pos))
+            if candidates:
+                break
+        if not candidates:
+            if pos == "VERB" and tok.pos_ == "VERB":
+                unknown.append(tok.lemma_.lower())
+            continue
+        entry = {"token": tok.text, "i": tok.i, "lemma": tok.lemma_.lower(), "pos": pos, "tag": tok.tag_,
+                 "dep": tok.dep_, "lemmas_tried": tried, "frames": []}
+        for n, frame in enumerate(candidates, 1):
+            note = {"n": n, "frame": _frame_desc(frame)}
+            entry["frames"].append(note)
+            if not ev._frame_fits(frame, tok):
+                note["fits"], note["failed"] = False, _failed_conditions(frame, tok)
+                continue
+            note["fits"] = True
+            note.update(trace_frame(acts, sent, tok, frame, cues, date))
+            found = ev._apply_frame(acts, sent, tok, frame, cues, date)
+            note["events"] = [_event(acts, e) for e in found or ()]
+            if (found is None) != ("why_not" in note):
+                note["trace_mismatch"] = "explain's trace disagrees with events._apply_frame here"
+            if found is not None:
+                note["used"] = True
+                if n < len(candidates):
+                    note["later_frames_not_tried"] = len(candidates) - n
+                break
+        triggers.append(entry)
+    obligations = [_event(acts, e) for e in ev.obligation_events(acts, sent, cues, date)]
+    return {"triggers": triggers, "verbs_without_frames": unknown, "obligation_events": obligations}
+
+
+def explain(extractor, text: str, title: str | None = None, date: str | None = None) -> list[dict]:
+    """The trace of every sentence of a text (and its title), with the events extraction emitted."""
+    from . import to_record
+    raw = RawArticle(id="explain", text=text, title=title, date=date)
+    finder = extractor.nlp.get_pipe("graphbuild_events")
+    out = []
+    for doc in extractor.nlp.pipe(extractor._docs([raw])):
+        field = doc.user_data["gb_field"]
+        original = raw.title if field == "title" else raw.text
+        acts: DocActors = doc._.gb_actors
+        emitted = sorted(doc._.gb_events or (), key=lambda e: (e.trigger.i, e.source.start, e.target.start))
+        for sent in doc.sents:
+            if not sent.text.strip():
+                continue
+            mentions = [m for m in acts.mentions if sent.start <= m.start < sent.end]
+            rec = {"field": field, "start": sent.start_char, "end": sent.end_char,
+                   "text": original[sent.start_char:sent.end_char].strip(),
+                   "actors": [{"text": m.text(doc), "id": m.entry.id, "name": m.entry.name, "kind": m.entry.kind,
+                               "country": m.entry.country, "role": m.entry.role, "how": _mention_how(m, acts),
+                               "quality": m.quality} for m in mentions]}
+            if acts.mentions:
+                rec.update(trace_sentence(acts, sent, finder.frames, finder.cues, doc.user_data.get("gb_date")))
+            else:
+                rec.update({"triggers": [], "verbs_without_frames": [], "obligation_events": [],
+                            "skipped": "no actor anywhere in the text: no frame is tried"})
+            rec["events"] = [to_record(e, raw.id, original, field) for e in emitted
+                             if sent.start <= e.trigger.i < sent.end]
+            out.append(rec)
+    return out
+
+
+# ------------------------------------------------------------------ text rendering
+def _who(a: dict | None) -> str:
+    if not a:
+        return "-"
+    bits = [a.get("id") or "?"]
+    if a.get("country") or a.get("role"):
+        bits.append(f"{a.get('country') or '-'}/{a.get('role') or '-'}")
+    return f"{a.get('text')!r} -> " + " ".join(bits)
+
+
+def _req(frame: dict) -> str:
+    parts = [k if v is True else f"{k}={'|'.join(v)}" for k, v in frame["requires"].items()]
+    return ", ".join(parts) or "nothing"
+
+
+def render(sentences: list[dict]) -> str:
+    """The trace as readable text, one block per sentence."""
+    lines: list[str] = []
+    w = lines.append
+    for s in sentences:
+        w(f"[{s['field']} {s['start']}:{s['end']}] {' '.join(s['text'].split())}")
+        if s["actors"]:
+            w("  actors:")
+            for a in s["actors"]:
+                w(f"    {a['text']!r}: id {a['id']}, {a['kind']}, country {a['country'] or '-'}, "
+                  f"role {a['role'] or '-'} [{a['how']}]")
+        else:
+            w("  actors: none in this sentence")
+        if s.get("skipped"):
+            w(f"  {s['skipped']}")
+        for t in s["triggers"]:
+            tried = " -> ".join(t["lemmas_tried"])
+            w(f"  trigger {t['token']!r} (lemma {t['lemma']}, {t['pos']} {t['tag']}, dep {t['dep']}; "
+              f"lexicon looked up: {tried}): {len(t['frames'])} frame(s) tried")
+            for f in t["frames"]:
+                fr = f["frame"]
+                w(f"    frame {f['n']}: {fr['relation']} {fr['cameo']}  requires {_req(fr)}  "
+                  f"targets {'|'.join(fr['targets'])}")
+                if not f["fits"]:
+                    for c in f["failed"]:
+                        w(f"      does not fit: {c}")
+                    continue
+                w("      fits")
+                if f.get("reported_by_token"):
+                    w(f"      reported by {f['reported_by_token']!r}: {_who(f['reported_by'])}")
+                if not f["source_tokens"]:
+                    w("      source: none")
+                for a in f["source_tokens"]:
+                    verdict = f"rejected: {a['rejected']}" if a["rejected"] else "ok"
+                    w(f"      source {_who(a['actor']) if a['actor'] else repr(a['token'])}"
+                      f"{' [' + a['how'] + ']' if a['how'] else ''}: {verdict}")
+                empty = [sl["slot"] for sl in f["slots"] if not sl["tokens"]]
+                if empty:
+                    w(f"      target slots with nothing there: {', '.join(empty)}")
+                for sl in f["slots"]:
+                    for a in sl["tokens"]:
+                        verdict = f"rejected: {a['rejected']}" if a["rejected"] else "ok"
+                        w(f"      target slot {sl['slot']}: {_who(a['actor']) if a['actor'] else repr(a['token'])}"
+                          f"{' [' + a['how'] + ']' if a['how'] else ''}: {verdict}")
+                if f.get("reciprocal"):
+                    w("      no target: coordinated sources act on each other (mutual)")
+                if f.get("why_not"):
+                    w(f"      => no event: {f['why_not']}")
+                for e in f.get("events", ()):
+                    w(f"      => {e['source']['id']} {e['relation']} {e['target']['id']} ({e['cameo']}, {e['modality']}"
+                      f"{', negated' if e['negated'] else ''})")
+                if f.get("later_frames_not_tried"):
+                    w(f"      (the first frame that yields events wins: {f['later_frames_not_tried']} later frame(s) not tried)")
+                if f.get("trace_mismatch"):
+                    w(f"      !! {f['trace_mismatch']}")
+        if s["verbs_without_frames"]:
+            w(f"  verbs with no lexicon frame: {', '.join(s['verbs_without_frames'])}")
+        for e in s["obligation_events"]:
+            w(f"  obligation (must/should under a speech verb): {e['source']['id']} DEMANDED {e['target']['id']}")
+        if s["events"]:
+            w("  events:")
+            for e in s["events"]:
+                w(f"    {e['source']['text']!r} ({e['source']['id']}) {e['relation']} {e['target']['text']!r} "
+                  f"({e['target']['id']})  cameo {e['cameo']}, {e['modality']}, "
+                  f"{'NEGATED' if e['negated'] else 'not negated'}, date {e['date'] or '-'}, "
+                  f"trigger {e['trigger']!r}, confidence {e['confidence']}")
+        else:
+            w("  events: none")
+        w("")
+    return "\n".join(lines)
