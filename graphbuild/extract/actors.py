@@ -309,6 +309,11 @@ def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True
     return acts
 
 
+def has_actors(acts: DocActors | None) -> bool:
+    """Whether a Doc can hold an event: it names an actor, or speaks as its issuer or in turns."""
+    return acts is not None and bool(acts.mentions or acts.issuer_entry is not None or acts.turns)
+
+
 def people_by_surname(acts: DocActors) -> dict[str, ActorEntry]:
     """The people an article body names, by surname (for its headline and later mentions)."""
     out: dict[str, ActorEntry] = {}

@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..gazetteer import load_gazetteer
-from .actors import build_matchers, find_mentions, people_by_surname
+from .actors import build_matchers, find_mentions, has_actors, people_by_surname
 from .context import issuer_of
 from .events import sentence_events
 from .lexicon import load_cues, load_frames
@@ -75,7 +75,7 @@ class EventFinder:
         acts = doc._.gb_actors
         date = doc.user_data.get("gb_date")
         events = []
-        if acts is not None and acts.mentions:
+        if has_actors(acts):
             for sent in doc.sents:
                 events.extend(sentence_events(acts, sent, self.frames, self.cues, date))
         doc._.gb_events = events

@@ -491,33 +491,68 @@ def _valid(r: Resolved | None) -> bool:
     return r is not None and r.entry.role != "MED"
 
 
+def _arg_note(tok: Token, r: Resolved | None, how: str | None, rejected: str | None) -> dict:
+    """One argument as ``explain`` reports it: the token, what it resolved to, how, and why not."""
+    return {"token": tok.text, "i": tok.i, "resolved": r, "how": how, "rejected": rejected}
+
+
+def _rejected(r: Resolved | None, tok: Token, excl_ids: set[str] | None = None) -> str | None:
+    if r is None:
+        return "pronoun with no antecedent" if tok.pos_ == "PRON" else "not an actor"
+    if excl_ids is None and not _valid(r):
+        return "media (reporters are never an event's actor)"
+    if excl_ids is None and r.entry.kind == "OTHER":
+        return "not a political actor (OTHER)"
+    if excl_ids is not None and r.entry.id in excl_ids:
+        return "same actor as the source"
+    return None
+
+
 def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: dict,
-                 article_date: str | None) -> list[RawEvent] | None:
+                 article_date: str | None, trace: dict | None = None) -> list[RawEvent] | None:
+    """The events one fitting frame yields at a trigger, or None; ``trace`` (a dict) collects every
+    argument tried and why it was kept or rejected, for ``graphbuild explain``."""
+    t_src: list[dict] = []
+    t_slots: list[dict] = []
+    if trace is not None:
+        trace.update(source_tokens=t_src, slots=t_slots, reciprocal=False)
     speaker_tok = _speaker(tok, cues)
     speaker = resolve(acts, speaker_tok, set(), cues=cues) if speaker_tok is not None else None
+    if trace is not None:
+        trace.update(reported_by=speaker, reported_by_token=speaker_tok.text if speaker_tok is not None else None)
     # sources
     src_toks = subject_tokens(tok) if frame.pos == "VERB" else _nominal_sources(acts, tok, frame, cues)
     sources = []
     for s in src_toks:
         if s.i == tok.i:  # a release's own headline act
             sources.append(Resolved(acts.issuer_entry, tok.i, tok.i, 0.7))
+            t_src.append(_arg_note(s, sources[-1], "the issuer of the release (headline)", None))
             continue
         r = _resolve_speaker_pronoun(acts, s, speaker, cues, set())
+        how = "direct"
         if r is None and s.pos_ != "PRON":
-            r = resolve_loose(acts, s, set(), cues=cues)
+            r, how = resolve_loose(acts, s, set(), cues=cues), "loose (possessor, modifier, agent or place phrase)"
         m = acts.mention_at(s)
         if r is None and frame.pos == "NOUN" and m is not None and m.how == "demonym" and m.entry.country:
             r = Resolved(acts.gaz.countries.get(m.entry.country) or m.entry, m.start, m.end, 0.8)  # "Russian aggression"
-        if _valid(r) and r.entry.kind != "OTHER":
+            how = "demonym of a nominal event"
+        why = _rejected(r, s)
+        t_src.append(_arg_note(s, r, how if r is not None else None, why))
+        if why is None:
             sources.append(r)
     between = False
     if not sources and frame.mutual and frame.pos == "NOUN":  # "a summit between X and Y": both ways
         for t in _prep_objects(tok, {"between"}):
             r = resolve_loose(acts, t, set(), cues=cues)
-            if _valid(r) and r.entry.kind != "OTHER" and all(r.entry.id != x.entry.id for x in sources):
+            why = _rejected(r, t)
+            t_src.append(_arg_note(t, r, "between-phrase (reciprocal)" if r is not None else None, why))
+            if why is None and all(r.entry.id != x.entry.id for x in sources):
                 sources.append(r)
         between = len(sources) > 1
     if not sources:
+        if trace is not None:
+            trace["why_not"] = ("no subject" if frame.pos == "VERB" else
+                                "no possessor, modifier or by/from-phrase naming a source") if not t_src else "no source actor"
         return None
     excl = {s.entry.country for s in sources if s.entry.country}
     excl_ids = {s.entry.id for s in sources}
@@ -526,28 +561,40 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
     others: list[Resolved] = []
     for slot in () if between else frame.targets:
         toks = _slot(tok, slot)
+        notes: list[dict] = []
+        t_slots.append({"slot": slot, "tokens": notes})
         for t in toks:
             # a later conjunct must name an actor itself ("against Ukraine, our response" is no attack on us)
-            r = (resolve(acts, t, excl, excl_ids, cues=cues) if t.dep_ == "conj" and t.i != toks[0].i
-                 else resolve_loose(acts, t, excl, excl_ids, cues=cues))
+            conj = t.dep_ == "conj" and t.i != toks[0].i
+            r = resolve(acts, t, excl, excl_ids, cues=cues) if conj else resolve_loose(acts, t, excl, excl_ids, cues=cues)
+            how = "direct (a later conjunct must be an actor itself)" if conj else "direct or loose"
             if r is None:
-                r = _own_institution(acts, t, sources, cues)
+                r, how = _own_institution(acts, t, sources, cues), "the source country's own institution"
             if frame.relation == "CONSULTED" and (r is None or _compatriots(acts, r, excl)):
-                r = _met_on_trip(acts, t, excl) or r
+                trip = _met_on_trip(acts, t, excl)
+                if trip is not None:
+                    r, how = trip, "people of the country the traveller visits"
             if r is None and slot in frame.allow_other:
                 if not others:  # a non-actor target, kept only when no slot names an actor
                     others = [o for o in [other_target(t)] if o is not None]
+                notes.append(_arg_note(t, others[0] if others else None, "non-actor target (+other), used only if "
+                                       "no slot names an actor", None if others else "not an actor"))
                 continue
             if r is not None and slot.startswith("place") and r.entry.country in acts.gaz.countries:
                 # a place stands for its country ("travel to Madrid"), or for its government ("protest in Madrid")
                 place = acts.gaz.country_role(r.entry.country, "GOV") if slot.startswith("placegov:") \
                     else acts.gaz.countries[r.entry.country]
                 r = Resolved(place, r.start, r.end, r.quality * (0.8 if slot.startswith("placegov:") else 1.0))
+                how = "a place: its government" if slot.startswith("placegov:") else "a place: its country"
             # media may be on the receiving end ("arrested a journalist"), never the actor of a report
-            if r is not None and r.entry.id not in excl_ids and all(r.entry.id != x.entry.id for x in targets):
+            why = _rejected(r, t, excl_ids)
+            if why is None and any(r.entry.id == x.entry.id for x in targets):
+                why = "already a target"
+            notes.append(_arg_note(t, r, how if r is not None else None, why))
+            if why is None:
                 targets.append(r)
         if targets:
-            if slot.startswith("place:"):
+            if slot.startswith("place:") and trace is None:
                 acts.destinations.extend((tok.i, r.entry.country) for r in targets if r.entry.country)
             break
     targets = targets or others
@@ -556,7 +603,11 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
     pairs: list[tuple[Resolved, Resolved]] = [(s, t) for s in sources for t in targets]
     if not targets and frame.mutual and len(sources) > 1:
         pairs = [(a, b) for a in sources for b in sources if a.entry.id != b.entry.id]
+        if trace is not None:
+            trace["reciprocal"] = True
     if not pairs:
+        if trace is not None:
+            trace["why_not"] = "no target actor in any slot"
         return None
     modality, negated = _modality_negation(tok, cues, speaker is not None)
     if frame.relation == "PLEDGED" and any(c.dep_ == "neg" for x in _children(tok, "xcomp") for c in x.children):

@@ -1,10 +1,11 @@
 """Why extraction found (or missed) each event: a trace of the rules on one text.
 
 The text goes through the extractor's own pipeline; the events reported are the ones the
-pipeline emitted. The trace re-runs the functions of :mod:`events` and :mod:`actors` on the same
-parse, in the order :func:`events.sentence_events` uses them: for every token with lexicon
-frames, each frame's ``requires`` check (``_frame_fits``), then for a fitting frame the source
-tokens, the target slots and how each argument resolved, and what ``_apply_frame`` returned.
+pipeline emitted. The trace re-runs :mod:`events` on the same parse, in the order
+:func:`events.sentence_events` uses it: for every token with lexicon frames, each frame's
+``requires`` check (``_frame_fits``), then for a fitting frame ``_apply_frame`` itself with a
+trace that records the source tokens, the target slots, how each argument resolved and why one
+was rejected — one implementation, so the trace cannot drift from what extraction does.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from spacy.tokens import Span, Token
 
 from ..ingest import RawArticle
 from . import events as ev
-from .actors import DocActors, Resolved, other_target, resolve, resolve_loose
+from .actors import DocActors, Resolved, has_actors, resolve
 
 
 def _frame_desc(frame) -> dict:
@@ -78,70 +79,29 @@ def _failed_conditions(frame, tok: Token) -> list[str]:
     return out or ["a condition explain does not know (see events._frame_fits)"]
 
 
-def _reject(r: Resolved | None, tok: Token, excl_ids: set[str] | None = None) -> str | None:
-    """Why a resolved argument is not used (None when it is)."""
-    if r is None:
-        return "pronoun with no antecedent" if tok.pos_ == "PRON" else "not an actor"
-    if not ev._valid(r):
-        return "media (reporters are never an event's actor)"
-    if excl_ids is None and r.entry.kind == "OTHER":
-        return "not a political actor (OTHER)"
-    if excl_ids is not None and r.entry.id in excl_ids:
-        return "same actor as the source"
-    return None
-
-
 def trace_frame(acts: DocActors, sent: Span, tok: Token, frame, cues: dict, date: str | None) -> dict:
-    """Sources, target slots and outcome of one fitting frame (the steps of ``_apply_frame``)."""
-    speaker_tok = ev._speaker(tok, cues)
-    speaker = resolve(acts, speaker_tok, set(), cues=cues) if speaker_tok is not None else None
-    src_toks = ev.subject_tokens(tok) if frame.pos == "VERB" else ev._nominal_sources(acts, tok, frame, cues)
-    sources, src_notes = [], []
-    for s in src_toks:
-        r = ev._resolve_speaker_pronoun(acts, s, speaker, cues, set())
-        loose = False
-        if r is None and s.pos_ != "PRON":
-            r, loose = resolve_loose(acts, s, set(), cues=cues), True
-        why = _reject(r, s)
-        src_notes.append({"token": s.text, "i": s.i, "actor": _actor(acts, r) if r else None,
-                          "how": _arg_how(acts, s, r, loose, speaker) if r else None, "rejected": why})
-        if why is None:
-            sources.append(r)
-    out = {"reported_by": _actor(acts, speaker) if speaker else None,
-           "reported_by_token": speaker_tok.text if speaker_tok is not None else None,
-           "source_tokens": src_notes, "slots": [], "reciprocal": False}
-    if not src_toks:
-        out["why_not"] = "no subject" if frame.pos == "VERB" else "no possessor, modifier or by/from-phrase naming a source"
-        return out
-    if not sources:
-        out["why_not"] = "no source actor"
-        return out
-    excl = {s.entry.country for s in sources if s.entry.country}
-    excl_ids = {s.entry.id for s in sources}
-    targets = []
-    for slot in frame.targets:
-        notes = []
-        for t in ev._slot(tok, slot):
-            r = resolve_loose(acts, t, excl, excl_ids, cues=cues)
-            how = None
-            if r is None and slot in frame.allow_other:
-                r = other_target(t)
-                how = "non-actor target allowed by the frame (+other)" if r else None
-            elif r is not None:
-                loose = resolve(acts, t, excl, excl_ids, cues=cues) is None
-                how = _arg_how(acts, t, r, loose, None)
-            why = _reject(r, t, excl_ids)
-            notes.append({"token": t.text, "i": t.i, "actor": _actor(acts, r) if r else None, "how": how,
-                          "rejected": why})
-            if why is None:
-                targets.append(r)
-        out["slots"].append({"slot": slot, "tokens": notes})
-        if targets:
-            break
-    if not targets and frame.mutual and len(sources) > 1:
-        out["reciprocal"] = True
-    elif not targets:
-        out["why_not"] = "no target actor in any slot"
+    """Sources, target slots and outcome of one fitting frame, as ``events._apply_frame`` records them."""
+    trace: dict = {}
+    found = ev._apply_frame(acts, sent, tok, frame, cues, date, trace=trace)
+    speaker = trace.get("reported_by")
+
+    def arg(note: dict) -> dict:
+        r = note["resolved"]
+        t = acts.doc[note["i"]]
+        how = note["how"]
+        if r is not None and how in ("direct", "direct or loose"):
+            how = _arg_how(acts, t, r, resolve(acts, t, set(), cues=cues) is None, speaker)
+        return {"token": note["token"], "i": note["i"], "actor": _actor(acts, r) if r is not None else None,
+                "how": how if r is not None else None, "rejected": note["rejected"]}
+
+    out = {"reported_by": _actor(acts, speaker) if speaker is not None else None,
+           "reported_by_token": trace.get("reported_by_token"),
+           "source_tokens": [arg(n) for n in trace.get("source_tokens", ())],
+           "slots": [{"slot": sl["slot"], "tokens": [arg(n) for n in sl["tokens"]]} for sl in trace.get("slots", ())],
+           "reciprocal": trace.get("reciprocal", False)}
+    if "why_not" in trace:
+        out["why_not"] = trace["why_not"]
+    out["_found"] = found
     return out
 
 
@@ -178,10 +138,8 @@ def trace_sentence(acts: DocActors, sent: Span, frames: dict, cues: dict, date: 
                 continue
             note["fits"] = True
             note.update(trace_frame(acts, sent, tok, frame, cues, date))
-            found = ev._apply_frame(acts, sent, tok, frame, cues, date)
+            found = note.pop("_found")
             note["events"] = [_event(acts, e) for e in found or ()]
-            if (found is None) != ("why_not" in note):
-                note["trace_mismatch"] = "explain's trace disagrees with events._apply_frame here"
             if found is not None:
                 note["used"] = True
                 if n < len(candidates):
@@ -192,10 +150,11 @@ def trace_sentence(acts: DocActors, sent: Span, frames: dict, cues: dict, date: 
     return {"triggers": triggers, "verbs_without_frames": unknown, "obligation_events": obligations}
 
 
-def explain(extractor, text: str, title: str | None = None, date: str | None = None) -> list[dict]:
+def explain(extractor, text: str, title: str | None = None, date: str | None = None,
+            source: str | None = None, url: str | None = None) -> list[dict]:
     """The trace of every sentence of a text (and its title), with the events extraction emitted."""
     from . import to_record
-    raw = RawArticle(id="explain", text=text, title=title, date=date)
+    raw = RawArticle(id="explain", text=text, title=title, date=date, source=source, url=url)
     finder = extractor.nlp.get_pipe("graphbuild_events")
     out = []
     for doc in extractor.nlp.pipe(extractor._docs([raw])):
@@ -212,7 +171,7 @@ def explain(extractor, text: str, title: str | None = None, date: str | None = N
                    "actors": [{"text": m.text(doc), "id": m.entry.id, "name": m.entry.name, "kind": m.entry.kind,
                                "country": m.entry.country, "role": m.entry.role, "how": _mention_how(m, acts),
                                "quality": m.quality} for m in mentions]}
-            if acts.mentions:
+            if has_actors(acts):
                 rec.update(trace_sentence(acts, sent, finder.frames, finder.cues, doc.user_data.get("gb_date")))
             else:
                 rec.update({"triggers": [], "verbs_without_frames": [], "obligation_events": [],
@@ -291,8 +250,6 @@ def render(sentences: list[dict]) -> str:
                       f"{', negated' if e['negated'] else ''})")
                 if f.get("later_frames_not_tried"):
                     w(f"      (the first frame that yields events wins: {f['later_frames_not_tried']} later frame(s) not tried)")
-                if f.get("trace_mismatch"):
-                    w(f"      !! {f['trace_mismatch']}")
         if s["verbs_without_frames"]:
             w(f"  verbs with no lexicon frame: {', '.join(s['verbs_without_frames'])}")
         for e in s["obligation_events"]:
