@@ -189,3 +189,12 @@ def test_a_title_alone_names_the_person_introduced_with_it(extract_text):
 def test_work_with_is_cooperation_and_a_pledge_when_announced(extract_text):
     assert ("FRA", "COOPERATED", "MLI") in keys(extract_text("France worked with Mali on border security."))
     assert ("FRA", "PLEDGED", "MLI") in keys(extract_text("France will work with Mali on border security."))
+
+
+def test_backed_and_led_modifiers(extract_text):
+    recs = extract_text("Turkish troops shelled the US-backed Kurdish militia near the border.")
+    assert ("USA", "SUPPORTED", "Kurdish militia") in keys(recs) or \
+        any(r["relation"] == "SUPPORTED" and r["source"]["country"] == "USA" for r in recs), recs
+    recs = extract_text("Protesters in Madrid denounced the Russian-led invasion of Georgia.")
+    assert ("RUS", "ATTACKED", "GEO") in keys(recs)
+    assert ("RUS", "ATTACKED", "IRQ") in keys(extract_text("Historians studied the Russia-led Iraq war."))

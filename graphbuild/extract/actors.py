@@ -698,6 +698,13 @@ def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], excl
             r = resolve(acts, c, exclude_countries, exclude_ids, depth=1, cues=cues)
             if r is not None:
                 return Resolved(r.entry, r.start, r.end, r.quality * 0.8)
+    for a in tok.children:  # "the United States-led war": the leader's
+        if a.dep_ == "amod" and a.tag_ == "VBN" and a.lemma_.lower() == "lead":
+            for c in a.children:
+                m = acts.mention_at(c)
+                if c.dep_ in ("npadvmod", "compound", "nmod") and m is not None and m.entry.kind != "OTHER":
+                    return Resolved(acts.gaz.countries.get(m.entry.country) or m.entry if m.how in ("demonym", "name")
+                                    else m.entry, m.start, m.end, 0.75)
     for c in tok.lefts:
         if c.dep_ not in ("compound", "amod", "nmod"):
             continue

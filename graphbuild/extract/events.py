@@ -89,6 +89,8 @@ def subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
         return conjuncts(verb.head)
     if verb.dep_ == "acl" and verb.tag_ == "VBN":
         return _prep_objects(verb, {"by"})
+    if verb.dep_ == "amod" and verb.tag_ == "VBN":  # "the US-backed SDF": US
+        return [c for c in verb.children if c.dep_ in ("npadvmod", "compound", "nmod", "nsubj")]
     if verb.dep_ in ("pcomp", "conj") and verb.tag_ == "VBG" and verb.head.dep_ == "prep" and \
             verb.head.head.pos_ in VERBAL:  # "has met leaders, including meeting with X": the clause subject
         return subject_tokens(verb.head.head, depth + 1)
@@ -122,7 +124,7 @@ def _places(tok: Token, word: str) -> list[Token]:
     return sorted(out, key=lambda t: t.i)
 
 
-_SLOT_NAMES = {"dobj", "dative", "nsubjpass", "agent", "poss", "xcomp", "ccomp", "nsubj", "relcl",
+_SLOT_NAMES = {"head", "compound", "dobj", "dative", "nsubjpass", "agent", "poss", "xcomp", "ccomp", "nsubj", "relcl",
                "clausesubj", "any", "acl", "advcl"}
 
 
@@ -153,6 +155,10 @@ def _slot(tok: Token, slot: str) -> list[Token]:
         found = _children(tok, "xcomp")
     elif head == "ccomp":
         found = _children(tok, "ccomp")
+    elif head == "head":  # "the US-backed SDF": the noun the trigger modifies
+        found = [tok.head] if tok.dep_ in ("amod", "acl") and tok.head.i != tok.i else []
+    elif head == "compound":  # "the Iraq war": a name compounded with a nominal trigger
+        found = [c for c in tok.children if c.dep_ == "compound"]
     elif head == "any":  # last resort: the first actor named anywhere under the trigger
         return [t for t in tok.subtree if t.i != tok.i and t.pos_ in ("PROPN", "NOUN")]
     elif head == "headccomp":  # "reiterated its demand that Israel ease ...": the verb's clause
@@ -359,6 +365,10 @@ def _nominal_sources(acts: DocActors, tok: Token, frame: Frame, cues) -> list[To
     srcs = [c for c in _children(tok, "poss") if c.lower_ not in ("its", "their", "his", "her")]
     if len(srcs) < len(_children(tok, "poss")):  # "reiterated its demand": the clause subject
         srcs += subject_tokens(_clause_verb(tok))
+    led = [c for a in tok.children if a.dep_ == "amod" and a.lemma_.lower() in ("lead", "wage", "launch")
+           and a.tag_ == "VBN" for c in a.children if c.dep_ in ("npadvmod", "compound", "nmod")]
+    if led:  # "the United States-led Iraq war": the leader wages it, the compound is where
+        return srcs + led
     srcs += [c for c in tok.children if c.dep_ in ("compound", "amod", "nmod") and acts.mention_at(c)]
     srcs += _prep_objects(tok, {"by", "from"})
     if not srcs and frame.requires.get("nsource") and acts.issuer_entry is not None and \
