@@ -198,3 +198,16 @@ def test_backed_and_led_modifiers(extract_text):
     recs = extract_text("Protesters in Madrid denounced the Russian-led invasion of Georgia.")
     assert ("RUS", "ATTACKED", "GEO") in keys(recs)
     assert ("RUS", "ATTACKED", "IRQ") in keys(extract_text("Historians studied the Russia-led Iraq war."))
+
+
+def test_media_act_but_reports_stay_reports(extract_text):
+    recs = extract_text("The Washington Post criticized the Chinese government on Monday.")
+    assert any(r["source"]["role"] == "MED" and r["relation"] == "CRITICIZED" for r in recs), recs
+    recs = extract_text("Reuters reported that Iranian forces attacked Iraqi troops.")
+    assert {(r["source"]["country"], r["relation"], r["target"]["country"]) for r in recs} == {("IRN", "ATTACKED", "IRQ")}
+    assert recs[0]["reported_by"]["name"] == "Reuters"
+
+
+def test_description_with_a_named_appositive_is_the_person(extract_text):
+    recs = extract_text("The chief of the Kenyan army, General Robert Kibochi, praised Uganda.")
+    assert [r["source"]["name"] for r in recs if r["relation"] == "SUPPORTED"] == ["Robert Kibochi"]

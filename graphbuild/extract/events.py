@@ -501,6 +501,17 @@ def _valid(r: Resolved | None) -> bool:
     return r is not None and r.entry.role != "MED"
 
 
+def _named_appositive(acts: DocActors, tok: Token) -> Token:
+    """A description with a named person in apposition ("the general manager of X, Dr Ali Tamim")
+    stands for the person."""
+    if acts.mention_at(tok) is None:
+        for c in tok.children:
+            m = acts.mention_at(c)
+            if c.dep_ == "appos" and m is not None and m.entry.kind == "PERSON":
+                return c
+    return tok
+
+
 def _arg_note(tok: Token, r: Resolved | None, how: str | None, rejected: str | None) -> dict:
     """One argument as ``explain`` reports it: the token, what it resolved to, how, and why not."""
     return {"token": tok.text, "i": tok.i, "resolved": r, "how": how, "rejected": rejected}
@@ -509,8 +520,6 @@ def _arg_note(tok: Token, r: Resolved | None, how: str | None, rejected: str | N
 def _rejected(r: Resolved | None, tok: Token, excl_ids: set[str] | None = None) -> str | None:
     if r is None:
         return "pronoun with no antecedent" if tok.pos_ == "PRON" else "not an actor"
-    if excl_ids is None and not _valid(r):
-        return "media (reporters are never an event's actor)"
     if excl_ids is None and r.entry.kind == "OTHER":
         return "not a political actor (OTHER)"
     if excl_ids is not None and r.entry.id in excl_ids:
@@ -533,6 +542,7 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
     # sources
     src_toks = subject_tokens(tok) if frame.pos == "VERB" else _nominal_sources(acts, tok, frame, cues)
     sources = []
+    src_toks = [_named_appositive(acts, s) for s in src_toks]
     for s in src_toks:
         if s.i == tok.i:  # a release's own headline act
             sources.append(Resolved(acts.issuer_entry, tok.i, tok.i, 0.7))
