@@ -211,3 +211,18 @@ def test_media_act_but_reports_stay_reports(extract_text):
 def test_description_with_a_named_appositive_is_the_person(extract_text):
     recs = extract_text("The chief of the Kenyan army, General Robert Kibochi, praised Uganda.")
     assert [r["source"]["name"] for r in recs if r["relation"] == "SUPPORTED"] == ["Robert Kibochi"]
+
+
+def test_dates_come_from_the_clause_or_say_they_are_the_articles(extract_text):
+    (rec,) = extract_text("Kenya's army attacked al-Shabaab fighters on Sunday.", date="2019-03-12")
+    assert (rec["date"], rec["date_source"]) == ("2019-03-10", "text")
+    (rec,) = extract_text("Kenya's army attacked al-Shabaab fighters.", date="2019-03-12")
+    assert (rec["date"], rec["date_source"], rec["date_period"]) == ("2019-03-12", "article", None)
+    # a historical clause is not news of the article's day
+    recs = extract_text("Chad and Libya fought a war in 1987 over the Aouzou Strip.", date="2019-03-12")
+    assert recs and all((r["date"], r["date_source"], r["date_period"]) == (None, "text", "1987") for r in recs)
+    recs = extract_text("Iraqi forces attacked Kuwait in August 1990.", date="2019-03-12")
+    assert recs and recs[0]["date_period"] == "1990-08" and recs[0]["date"] is None
+    # this year's month is the article's own period: the article date stays
+    (rec,) = extract_text("Kenya's army attacked al-Shabaab fighters in March 2019.", date="2019-03-12")
+    assert rec["date"] == "2019-03-12"

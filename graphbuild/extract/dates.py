@@ -66,3 +66,25 @@ def resolve_date(expression: str, article_date: str | None) -> str | None:
                 back = 7
             return (base - timedelta(days=back)).isoformat()
     return None
+
+
+_YEAR = re.compile(r"\b(1[5-9]\d\d|2[01]\d\d)\b")
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?,?\s+(1[5-9]\d\d|2[01]\d\d)\b")
+_RELATIVE_YEARS = {"last year": -1, "a year ago": -1, "next year": 1, "two years ago": -2}
+
+
+def resolve_period(expression: str, article_date: str | None) -> str | None:
+    """The month ("2011-03") or year ("2011") an expression names when it names no single day
+    ("in 2011", "March 2011", "last year"), as a reduced-precision ISO 8601 date, or None."""
+    text = " ".join(expression.lower().split())
+    m = _MONTH_YEAR.search(text)
+    if m:
+        return f"{int(m.group(2)):04d}-{MONTHS[m.group(1)]:02d}"
+    m = _YEAR.search(text)
+    if m and not re.search(r"\d{4}s\b", text):  # "the 1990s" is no one year
+        return m.group(1)
+    if article_date:
+        for phrase, delta in _RELATIVE_YEARS.items():
+            if re.search(r"\b" + phrase + r"\b", text):
+                return f"{int(article_date[:4]) + delta:04d}"
+    return None

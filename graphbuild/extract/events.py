@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from .actors import RELATIVE, DocActors, Resolved, other_target, resolve, resolve_loose
-from .dates import resolve_date
+from .dates import resolve_date, resolve_period
 from .lexicon import Frame
 
 VERBAL = ("VERB", "AUX")
@@ -30,7 +30,7 @@ class RawEvent:
     reported_by: Resolved | None
     negated: bool
     modality: str
-    date: str | None
+    date: EventDate
     confidence: float
     trigger_tokens: list[Token]
 
@@ -315,21 +315,36 @@ def _modality_negation(tok: Token, cues: dict, reported: bool) -> tuple[str, boo
     return modality, negated
 
 
-def _event_date(tok: Token, sent: Span, article_date: str | None) -> str | None:
+@dataclass(frozen=True)
+class EventDate:
+    """When an event happened: a day, where that came from (``text`` or ``article``), and the
+    month or year the clause names when it names no single day ("in 2011")."""
+
+    date: str | None
+    source: str | None
+    period: str | None = None
+
+
+def _event_date(tok: Token, sent: Span, article_date: str | None) -> EventDate:
+    """The clause's own date expression, else the article's date; a clause that names another
+    year or month ("was killed in 2011") is not dated with the article."""
     verb = _clause_verb(tok)
     for ent in sent.ents:
         if ent.label_ not in ("DATE", "TIME"):
             continue
         t = ent.root
         hops = 0
-        while t.pos_ not in VERBAL and t.head.i != t.i and hops < 6:
+        while t.pos_ not in VERBAL and t.head.i != t.i and hops < 6 and t.i != tok.i:
             t = t.head
             hops += 1
         if t.i in (verb.i, tok.i):
             found = resolve_date(ent.text, article_date)
             if found:
-                return found
-    return article_date
+                return EventDate(found, "text")
+            period = resolve_period(ent.text, article_date)
+            if period and not (article_date or "").startswith(period):
+                return EventDate(None, "text", period)
+    return EventDate(article_date, "article" if article_date else None)
 
 
 def _trigger_tokens(tok: Token, frame: Frame) -> list[Token]:

@@ -107,7 +107,8 @@ def trace_frame(acts: DocActors, sent: Span, tok: Token, frame, cues: dict, date
 
 def _event(acts: DocActors, e) -> dict:
     return {"source": _actor(acts, e.source), "relation": e.frame.relation, "cameo": e.frame.cameo,
-            "target": _actor(acts, e.target), "modality": e.modality, "negated": e.negated, "date": e.date,
+            "target": _actor(acts, e.target), "modality": e.modality, "negated": e.negated, "date": e.date.date,
+            "date_source": e.date.source, "date_period": e.date.period,
             "trigger": " ".join(t.text for t in e.trigger_tokens), "confidence": e.confidence}
 
 
