@@ -226,3 +226,21 @@ def test_dates_come_from_the_clause_or_say_they_are_the_articles(extract_text):
     # this year's month is the article's own period: the article date stays
     (rec,) = extract_text("Kenya's army attacked al-Shabaab fighters in March 2019.", date="2019-03-12")
     assert rec["date"] == "2019-03-12"
+
+
+def test_verbal_attacks_are_criticism(extract_text):
+    assert keys(extract_text("Donald Trump attacked Joe Biden over his record on trade.")) == {("USA", "CRITICIZED", "USA")}
+    recs = extract_text("Senator Bernie Sanders attacked the Republican tax plan.")
+    assert {r["relation"] for r in recs} == {"CRITICIZED"}
+    recs = extract_text("Russian troops attacked a Ukrainian village.")
+    assert {r["relation"] for r in recs} == {"ATTACKED"}
+
+
+def test_possessive_pronoun_is_bound_by_the_subject(extract_text):
+    assert not extract_text("Joe Biden spoke on Monday. Donald Trump defended his policy.")
+
+
+def test_agreeing_that_is_a_statement_not_a_pledge(extract_text):
+    assert not extract_text("Germany, France, Italy and Spain all agreed that vaccines must be shared.")
+    assert {("DEU", "PLEDGED", "FRA"), ("FRA", "PLEDGED", "DEU")} <= \
+        keys(extract_text("Germany and France agreed to share vaccines."))

@@ -695,7 +695,12 @@ def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], excl
         return r
     for c in tok.children:
         if c.dep_ == "poss":
-            r = resolve(acts, c, exclude_countries, exclude_ids, depth=1, cues=cues)
+            if c.pos_ == "PRON":  # "defended his policy": "his" is bound by the subject first
+                r = resolve(acts, c, set(), frozenset(), depth=1, cues=cues)
+                if r is None or r.entry.id in exclude_ids:
+                    return None
+            else:
+                r = resolve(acts, c, exclude_countries, exclude_ids, depth=1, cues=cues)
             if r is not None:
                 return Resolved(r.entry, r.start, r.end, r.quality * 0.8)
     for a in tok.children:  # "the United States-led war": the leader's

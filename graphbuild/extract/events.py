@@ -215,6 +215,8 @@ def _frame_fits(frame: Frame, tok: Token) -> bool:
         return False
     if "xcomp" in req and not any(c.dep_ == "xcomp" and c.lemma_.lower() in req["xcomp"] for c in tok.children):
         return False
+    if "nothat" in req and any(c.dep_ == "ccomp" for c in tok.children):
+        return False
     if "oprd" in req and not any(c.dep_ in ("oprd", "acomp", "ccomp", "xcomp") and c.lower_ in req["oprd"]
                                  for c in tok.children):
         return False
@@ -527,6 +529,14 @@ def _named_appositive(acts: DocActors, tok: Token) -> Token:
     return tok
 
 
+def _verbal_pair(acts: DocActors, s: Resolved, t: Resolved, cues: dict) -> bool:
+    """Whether "X attacked Y" is criticism: a person against a person, party, legislature, opposition
+    or the media, or anyone against a plan, a policy or words."""
+    if t.entry.kind == "OTHER":
+        return acts.doc[t.end - 1].lemma_.lower() in cues.get("discourse", ())
+    return s.entry.kind == "PERSON" and (t.entry.kind == "PERSON" or t.entry.role in ("PTY", "LEG", "OPP", "MED"))
+
+
 def _arg_note(tok: Token, r: Resolved | None, how: str | None, rejected: str | None) -> dict:
     """One argument as ``explain`` reports it: the token, what it resolved to, how, and why not."""
     return {"token": tok.text, "i": tok.i, "resolved": r, "how": how, "rejected": rejected}
@@ -648,6 +658,10 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
     if frame.relation == "PLEDGED" and any(c.dep_ == "neg" for x in _children(tok, "xcomp") for c in x.children):
         negated = True  # "vowed not to return the Golan Heights" is no pledge
     frame = recode(frame, tok, modality, negated, cues)
+    if frame.relation == "ATTACKED" and frame.lemma in cues.get("verbal", ()) and \
+            all(_verbal_pair(acts, s, t, cues) for s, t in pairs):
+        from dataclasses import replace as _replace  # "Trump attacked Biden", "attacked the tax plan": words
+        frame = _replace(frame, relation="CRITICIZED", cameo="111")
     date = _event_date(tok, sent, article_date)
     trigger_tokens = _trigger_tokens(tok, frame)
     out = []
