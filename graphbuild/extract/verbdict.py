@@ -38,10 +38,15 @@ PREPOSITIONS = frozenset(("about above across after against along among around a
                           "below beneath beside between beyond by despite during for from in inside "
                           "into near of off on onto out outside over past since through throughout "
                           "to toward towards under until upon via with within without").split())
-#: Where the target of a verb + object frame is looked for ("imposed sanctions ON Iran",
-#: "sent troops TO Mali", "requested aid FROM Japan", "signed a deal WITH Peru", "gave Chad aid").
-OBJECT_TARGETS = ("dative", "prep:to", "dobj.to", "prep:on", "dobj.on", "prep:against", "dobj.against",
-                  "prep:with", "dobj.with", "prep:from", "dobj.from", "prep:for", "dobj.for")
+#: Prepositions that introduce the target of a verb + object frame, by CAMEO root
+#: ("imposed sanctions ON Iran", "sent troops TO Mali", "requested aid FROM Japan").
+ROOT_PREPS = {"02": ("to", "from"), "03": ("to", "with"), "04": ("with",), "05": ("to", "for", "with"),
+              "06": ("with", "to"), "07": ("to", "for"), "08": ("to", "for", "with"), "09": ("against",),
+              "10": ("from",), "11": ("against", "on"), "12": ("from",), "13": ("against", "on"),
+              "14": ("against",), "15": ("against", "on"), "16": ("with", "on", "against", "to"),
+              "17": ("on", "against"), "18": ("on", "against"), "19": ("on", "against"), "20": ("on", "against")}
+#: Roots whose object frames may name the target as an indirect object ("gave Chad aid").
+DATIVE_ROOTS = frozenset(("03", "05", "06", "07", "08"))
 #: Priors for converted frames: below the hand-written rows (0.6-0.8), bare verbs lowest.
 CONFIDENCE_BARE = 0.5
 CONFIDENCE_PATTERN = 0.6
@@ -364,7 +369,10 @@ def _frame(verb: Verb, shape: _Shape, relation: str, cameo: str, confidence: flo
     if shape.prep:
         targets = (f"prep:{shape.prep}", f"dobj.{shape.prep}") if shape.objects else (f"prep:{shape.prep}",)
     elif shape.objects:
-        targets = OBJECT_TARGETS if shape.dative else OBJECT_TARGETS[1:] + ("dative",)
+        root = cameo[:2]
+        targets = tuple(t for p in ROOT_PREPS[root] for t in (f"prep:{p}", f"dobj.{p}"))
+        if root in DATIVE_ROOTS or shape.dative:
+            targets = ("dative", *targets) if shape.dative else (*targets, "dative")
     elif particle and particle in PREPOSITIONS and particle not in PARTICLES:  # "ask for", "plead with"
         targets = (f"prep:{particle}", "dobj")
     else:
