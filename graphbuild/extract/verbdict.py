@@ -41,7 +41,7 @@ PREPOSITIONS = frozenset(("about above across after against along among around a
 #: Prepositions that introduce the target of a verb + object frame, by CAMEO root
 #: ("imposed sanctions ON Iran", "sent troops TO Mali", "requested aid FROM Japan").
 ROOT_PREPS = {"02": ("to", "from"), "03": ("to", "with"), "04": ("with",), "05": ("to", "for", "with"),
-              "06": ("with", "to"), "07": ("to", "for"), "08": ("to", "for", "with"), "09": ("against",),
+              "06": ("with", "to"), "07": ("to", "for"), "08": ("to", "for", "with", "on"), "09": ("against",),
               "10": ("from",), "11": ("against", "on"), "12": ("from",), "13": ("against", "on"),
               "14": ("against",), "15": ("against", "on"), "16": ("with", "on", "against", "to"),
               "17": ("on", "against"), "18": ("on", "against"), "19": ("on", "against"), "20": ("on", "against")}
@@ -116,11 +116,14 @@ def _code(token: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
-def _plural(word: str) -> str:
-    if word.endswith("Y"):
+def _plural(word: str) -> str | None:
+    """PETRARCH's regular plural of a synonym-set noun; None for a word that looks plural already."""
+    if word.endswith("Y") and word[-2:-1] not in tuple("AEIOU"):
         return word[:-1] + "IES"
-    if word.endswith("S"):
+    if word.endswith(("SS", "US", "X", "CH", "SH")):
         return word + "ES"
+    if word.endswith("S"):
+        return None
     return word + "S"
 
 
@@ -228,8 +231,9 @@ def read_verb_dictionary(path: str | Path) -> VerbDictionary:
         for p in phrases:
             phrase = " ".join(p.replace("_", " ").split())
             words.append(phrase)
-            if not (p.endswith("_") or name.endswith("_") or " " in phrase):
-                words.append(_plural(phrase))
+            plural = None if (p.endswith("_") or name.endswith("_") or " " in phrase) else _plural(phrase)
+            if plural:
+                words.append(plural)
         out.synsets[name] = tuple(words)
     return out
 
@@ -330,8 +334,6 @@ def _shape(post: tuple[str, ...], synsets: dict[str, tuple[str, ...]]) -> _Shape
             objects = [x.lower() for x in _words(word, synsets)]
             if not objects:
                 raise _Skip("synonym set of phrases only")
-            if not word.startswith("&"):
-                objects.append(_plural(word).lower())
             seen_noun = True
     return _Shape(objects=frozenset(objects), particle=particle, prep=prep, dative=dative)
 
