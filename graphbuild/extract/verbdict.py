@@ -50,6 +50,9 @@ DATIVE_ROOTS = frozenset(("03", "05", "06", "07", "08"))
 #: Priors for converted frames: below the hand-written rows (0.6-0.8), bare verbs lowest.
 CONFIDENCE_BARE = 0.5
 CONFIDENCE_PATTERN = 0.6
+#: ... and a noun phrase with modifiers kept by its head ("{HUMANITARIAN AID}" as "aid") when
+#: every pattern of the block with that head codes the same CAMEO root.
+CONFIDENCE_MODIFIED = 0.55
 _CODE = re.compile(r"^\[([^\]]*)\]$")
 _END_CODE = re.compile(r"\[([^\]\[]*)\]\s*$")
 _CAMEO = re.compile(r"^(0[1-9]|1[0-9]|20)[0-9]{1,2}$")
@@ -249,6 +252,7 @@ class _Shape:
     particle: str | None = None
     prep: str | None = None
     dative: bool = False
+    modified: bool = False  # the object was a noun phrase with modifiers, kept by its head
 
 
 class _Skip(Exception):
@@ -287,9 +291,7 @@ def _shape(post: tuple[str, ...], synsets: dict[str, tuple[str, ...]]) -> _Shape
                 group.append(toks[i])
             group[-1] = group[-1].rstrip("}")
             group = [g for g in group if g]
-            if len(group) > 1:
-                raise _Skip("noun phrase with modifiers")
-            items.append(("np", group))
+            items.append(("np", group[-1:]) if len(group) == 1 else ("modnp", group[-1:]))
         else:
             items.append(("word", [t]))
         i += 1
@@ -310,7 +312,7 @@ def _shape(post: tuple[str, ...], synsets: dict[str, tuple[str, ...]]) -> _Shape
             merged.append((kind, w))
     objects: list[str] = []
     particle = prep = None
-    dative = False
+    dative = modified = False
     seen_noun = False
     for j, (kind, w) in enumerate(merged):
         if kind == "pp":
@@ -331,11 +333,12 @@ def _shape(post: tuple[str, ...], synsets: dict[str, tuple[str, ...]]) -> _Shape
                 raise _Skip("unusual token")
             if seen_noun:
                 raise _Skip("several nouns")
+            modified = kind == "modnp"
             objects = [x.lower() for x in _words(word, synsets)]
             if not objects:
                 raise _Skip("synonym set of phrases only")
             seen_noun = True
-    return _Shape(objects=frozenset(objects), particle=particle, prep=prep, dative=dative)
+    return _Shape(objects=frozenset(objects), particle=particle, prep=prep, dative=dative, modified=modified)
 
 
 def _relation(code: str) -> tuple[str, str]:
@@ -399,7 +402,7 @@ def _ordered(frames: list[Frame], skipped: Counter) -> list[Frame]:
     out: list[Frame] = []
     claimed: dict[tuple, set[str]] = {}
     groups: dict[tuple, int] = {}
-    for f in sorted(frames, key=_specificity, reverse=True):
+    for f in sorted(frames, key=lambda f: (_specificity(f), f.confidence), reverse=True):
         key = _key(f)
         if "obj" not in f.requires:
             if key in claimed:
@@ -459,6 +462,18 @@ def convert(dictionary: VerbDictionary, curated: bool = False) -> Conversion:
                 shapes.append((_shape(pat.post, dictionary.synsets), relation, cameo, pat.origin))
             except _Skip as why:
                 conv.skipped[str(why)] += 1
+        roots: dict[str, set[str]] = {}
+        for shape, _, cameo, _ in shapes:
+            for word in shape.objects:
+                roots.setdefault(word, set()).add(cameo[:2])
+        kept_shapes = []
+        for item in shapes:
+            shape = item[0]
+            if shape.modified and any(len(roots[w]) > 1 for w in shape.objects):
+                conv.skipped["noun phrase with modifiers, its head ambiguous"] += 1
+            else:
+                kept_shapes.append(item)
+        shapes = kept_shapes
         for verb in block.verbs:
             conv.verbs += 1
             if verb.before:
@@ -472,7 +487,8 @@ def convert(dictionary: VerbDictionary, curated: bool = False) -> Conversion:
                 if curated and origin is not None and origin not in (verb.name, verb.word):
                     continue
                 try:
-                    frames.append(_frame(verb, shape, relation, cameo, CONFIDENCE_PATTERN))
+                    frames.append(_frame(verb, shape, relation, cameo,
+                                         CONFIDENCE_MODIFIED if shape.modified else CONFIDENCE_PATTERN))
                 except _Skip as why:
                     conv.skipped[str(why)] += 1
             try:
