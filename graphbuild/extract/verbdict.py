@@ -270,7 +270,7 @@ def _words(token: str, synsets: dict[str, tuple[str, ...]]) -> list[str]:
 
 def _shape(post: tuple[str, ...], synsets: dict[str, tuple[str, ...]]) -> _Shape:
     """Classify the tokens after ``*``; raise :class:`_Skip` for what frames cannot express."""
-    items: list[tuple[str, list[str]]] = []  # ("pp", [prep, ...]) | ("np", [words]) | ("word", [w])
+    items: list[tuple[str, list[str]]] = []  # ("pp", [prep, ...]) | ("np" or "modnp", [head]) | ("word", [w])
     i = 0
     toks = list(post)
     while i < len(toks):
