@@ -43,11 +43,11 @@ class ArticleResult:
     raw: RawArticle | None = None
 
 
-def make_extractor(model: str | None = None, actors_file: str | None = None):
+def make_extractor(model: str | None = None, actors_file: str | None = None, verbs_file: str | None = None):
     """Load the extractor once; any loading problem becomes a one-line :class:`UserError`."""
     from .extract import Extractor
     try:
-        return Extractor(model=model, actors_file=actors_file)
+        return Extractor(model=model, actors_file=actors_file, verbs_file=verbs_file)
     except UserError:
         raise
     except (OSError, ValueError, ImportError, KeyError) as exc:
@@ -59,10 +59,10 @@ def make_extractor(model: str | None = None, actors_file: str | None = None):
 _WORKER = None
 
 
-def _init_worker(model: str | None, actors_file: str | None) -> None:
+def _init_worker(model: str | None, actors_file: str | None, verbs_file: str | None = None) -> None:
     global _WORKER
     if _WORKER is None:
-        _WORKER = make_extractor(model, actors_file)
+        _WORKER = make_extractor(model, actors_file, verbs_file)
 
 
 def _work(chunk: list[RawArticle]) -> list[tuple[list[dict] | None, str | None]]:
@@ -133,26 +133,28 @@ def _raws(window: list) -> list[RawArticle]:
 
 
 def run_extraction(inputs: Iterable[str], *, jobs: int = 1, model: str | None = None,
-                   actors_file: str | None = None, extractor=None) -> Iterator[ArticleResult]:
+                   actors_file: str | None = None, extractor=None,
+                   verbs_file: str | None = None) -> Iterator[ArticleResult]:
     """Yield an :class:`ArticleResult` per input article or bad input, in input order."""
     return extract_stream(iter_articles(inputs), jobs=jobs, model=model, actors_file=actors_file,
-                          extractor=extractor)
+                          extractor=extractor, verbs_file=verbs_file)
 
 
 def extract_stream(items: Iterable[RawArticle | IngestError], *, jobs: int = 1, model: str | None = None,
-                   actors_file: str | None = None, extractor=None) -> Iterator[ArticleResult]:
+                   actors_file: str | None = None, extractor=None,
+                   verbs_file: str | None = None) -> Iterator[ArticleResult]:
     """Like :func:`run_extraction` but over already-ingested items (any iterable, read lazily)."""
     jobs = max(1, int(jobs or 1))
     if extractor is None:
-        extractor = make_extractor(model, actors_file)
+        extractor = make_extractor(model, actors_file, verbs_file)
     if jobs == 1:
         for window in windows(items):
             yield from _emit(window, _safe_extract(extractor, _raws(window)))
         return
-    yield from _parallel(items, jobs, extractor, model, actors_file)
+    yield from _parallel(items, jobs, extractor, model, (actors_file, verbs_file))
 
 
-def _parallel(items, jobs: int, extractor, model, actors_file) -> Iterator[ArticleResult]:
+def _parallel(items, jobs: int, extractor, model, files) -> Iterator[ArticleResult]:
     global _WORKER
     fork = "fork" in mp.get_all_start_methods()
     ctx = mp.get_context("fork" if fork else "spawn")
@@ -161,7 +163,7 @@ def _parallel(items, jobs: int, extractor, model, actors_file) -> Iterator[Artic
     try:
         # Forked workers are cheap to replace: a fresh pool every RECYCLE_WINDOWS windows keeps
         # each worker near the parent's size (spaCy's vocabulary only ever grows).
-        while not (yield from _run_pool(source, jobs, ctx, model, actors_file,
+        while not (yield from _run_pool(source, jobs, ctx, model, files,
                                         RECYCLE_WINDOWS if fork else None)):
             pass
     except BrokenProcessPool:
@@ -170,13 +172,13 @@ def _parallel(items, jobs: int, extractor, model, actors_file) -> Iterator[Artic
         _WORKER = None if fork else _WORKER
 
 
-def _run_pool(source, jobs: int, ctx, model, actors_file, limit: int | None):
+def _run_pool(source, jobs: int, ctx, model, files: tuple, limit: int | None):
     """Feed windows from ``source`` to one worker pool, yielding results in order, until the
     source is exhausted (returns True) or ``limit`` windows were submitted (returns False)."""
     pending: deque = deque()
     exhausted = False
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
-                             initargs=(model, actors_file)) as pool:
+                             initargs=(model, *files)) as pool:
         try:
             submitted = 0
             for window in source:

@@ -54,6 +54,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=int, default=1, help="extraction processes (default: 1)")
     p.add_argument("--model", default=None, help="spaCy model name or path (default: the bundled one)")
     p.add_argument("--actors", type=Path, default=None, help="extra actors file (gazetteer additions)")
+    p.add_argument("--verbs", type=Path, default=None,
+                   help="extra TABARI/PETRARCH verb dictionary (adds verbs the shipped lexicon lacks)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary table")
     for mod in _sink_modules():
         if hasattr(mod, "add_build_arguments"):
@@ -159,7 +161,8 @@ def _estimate_total(inputs: list[str]) -> int | None:
 def _extract(args) -> Iterator:
     from ..pipeline import run_extraction
     return run_extraction([str(i) for i in args.inputs], jobs=args.jobs, model=args.model,
-                          actors_file=str(args.actors) if args.actors else None)
+                          actors_file=str(args.actors) if args.actors else None,
+                          verbs_file=str(args.verbs) if args.verbs else None)
 
 
 def run(args) -> int:
@@ -171,6 +174,8 @@ def run(args) -> int:
         raise UserError(f"cannot create output directory {out}: {exc.strerror}") from None
     if args.actors and not Path(args.actors).is_file():
         raise UserError(f"actors file {args.actors} not found")
+    if args.verbs and not Path(args.verbs).is_file():
+        raise UserError(f"verbs file {args.verbs} not found")
     report = BuildReport(store=store_path)
     t0 = time.perf_counter()
     progress = None

