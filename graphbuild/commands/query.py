@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..cypher_guard import check_read_only
 from ..errors import UserError
 from ..paths import QUERIES_DIR
 from ..sinks import store as st
@@ -160,6 +161,10 @@ def run(args) -> int:
         print_library()
         return 0
     query = find_query(args.query)
+    try:
+        check_read_only(query.text)
+    except UserError as exc:
+        raise UserError(f"{query.path}: {exc}") from None
     params = bind(query, parse_params(args.param))
     columns, rows = st.run_query(args.store, query.text, params)
     write_rows(columns, rows, args.format, sys.stdout)

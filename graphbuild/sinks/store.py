@@ -19,6 +19,7 @@ from pathlib import Path
 
 import ladybug
 
+from ..cypher_guard import check_read_only
 from ..errors import UserError
 from ..merge import GraphData, analyst_edges, merge_actor
 from ..model import ACTOR_PROPS, ARTICLE_PROPS, EVENT_PROPS, Actor, Article, Event
@@ -514,9 +515,12 @@ def resolve_actor_params(store: Store, params: dict) -> dict:
 def run_query(path: str | Path, cypher: str, params: dict | None = None) -> tuple[list[str], list[list]]:
     """Run read-only Cypher on the store at ``path``: ``(columns, rows)``.
 
-    Opens the store read-only, so it works while a build is writing. Cypher errors become a
-    one-line :class:`UserError`.
+    Opens the store read-only, so it works while a build is writing. Statements that could
+    touch files, extensions, settings or the store are refused before they run
+    (:func:`graphbuild.cypher_guard.check_read_only`). Cypher errors become a one-line
+    :class:`UserError`.
     """
+    check_read_only(cypher)
     with open_store(path, read_only=True) as store:
         try:
             result = store.conn.execute(cypher, resolve_actor_params(store, params or {}))
