@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from . import __version__
@@ -25,6 +26,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    code = _main(argv)
+    store = sys.modules.get("graphbuild.sinks.store")
+    if store is not None and store.abandoned():
+        # LadybugDB aborts the process if a store that failed on I/O is closed or collected:
+        # leave without destructors (its committed batches are recovered on the next open)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

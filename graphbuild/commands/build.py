@@ -199,6 +199,9 @@ def run(args) -> int:
             t1 = time.perf_counter()
             store.checkpoint()
             report.store_seconds += time.perf_counter() - t1
+    except OSError as exc:  # events.jsonl on a full disk, ...: the store keeps committed batches
+        raise UserError(f"cannot write {out / 'events.jsonl'}: {exc.strerror or exc}; every batch "
+                        f"committed before is kept in {store_path}") from None
     finally:
         if progress is not None:
             progress.close()

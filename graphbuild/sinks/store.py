@@ -12,6 +12,9 @@ import datetime as _dt
 import decimal
 import os
 import re
+import shutil
+import sys
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -146,24 +149,130 @@ class WriteStats:
     edges_removed: int = 0
 
 
+#: Engine messages of an I/O failure (full disk, EIO, a failed checkpoint), as opposed to Cypher
+#: errors: after one, LadybugDB must not be closed (its destructor would abort the process).
+_IO_MARKERS = ("IO exception", "Checkpoint failed", "refuses further writes", "Storage exception",
+               "No space left")
+#: Stores whose engine failed on I/O: kept referenced and never closed (see :func:`abandoned`).
+_ABANDONED: list = []
+#: How long a reader waits for a writer that is finishing a checkpoint.
+RECOVERY_WAIT_SECONDS = 20.0
+
+
+class StoreIOError(UserError):
+    """The store's disk failed (full, read-only, I/O error): one line, committed batches kept."""
+
+
+def abandoned() -> bool:
+    """True if a store hit an I/O error in this process: exit with ``os._exit`` (no destructors)."""
+    return bool(_ABANDONED)
+
+
+def _is_io_error(exc: BaseException) -> bool:
+    return isinstance(exc, RuntimeError) and any(m in str(exc) for m in _IO_MARKERS)
+
+
+def _disk_cause(path: Path, exc: BaseException) -> str:
+    """The cause of an I/O failure in one phrase: a full disk says so, with the free space."""
+    try:
+        free = shutil.disk_usage(path.parent if path.parent.exists() else ".").free
+    except OSError:
+        free = None
+    if free is not None and free < 4 * 1024 * 1024:
+        return f"no space left on the device of {path.parent} ({free // 1024} KB free)"
+    return _first_line(exc)
+
+
+def _warn(msg: str) -> None:
+    print(f"graphbuild: {msg}", file=sys.stderr, flush=True)
+
+
 class Store:
     """An open LadybugDB database with the graphbuild schema (use :func:`open_store`)."""
 
     def __init__(self, path: str | Path, read_only: bool = False):
         self.path = Path(path)
         self.read_only = read_only
+        self.db = self.conn = None
+        self.db = self._open_database()
         try:
-            self.db = ladybug.Database(str(self.path), read_only=read_only)
             self.conn = ladybug.Connection(self.db)
         except RuntimeError as exc:
             raise UserError(f"cannot open store {self.path}: {_first_line(exc)}") from None
         if not read_only:
             for stmt in schema_statements():
-                self.conn.execute(stmt)
+                self.execute(stmt)
+
+    def _open_database(self):
+        """Open the engine; recover a torn write-ahead log or an interrupted checkpoint."""
+        path, ro = str(self.path), self.read_only
+        try:
+            return ladybug.Database(path, read_only=ro)
+        except RuntimeError as exc:
+            msg = str(exc)
+            if "WAL file is corrupted" in msg or "Checksum verification failed" in msg:
+                # the log ends in a transaction that never committed (full disk, crash):
+                # replay up to it, which is every committed batch
+                db = self._open_or_fail(throw_on_wal_replay_failure=False)
+                _warn(f"store {self.path}: the write-ahead log ended in an incomplete write (full "
+                      f"disk or crash); every transaction committed before it was recovered")
+                return db
+            if "checkpoint recovery is pending" in msg and ro:
+                self._finish_checkpoint()
+                return self._open_or_fail()
+            raise UserError(f"cannot open store {self.path}: {_open_problem(self.path, exc)}") from None
+
+    def _open_or_fail(self, **options):
+        try:
+            return ladybug.Database(str(self.path), read_only=self.read_only, **options)
+        except RuntimeError as exc:
+            raise UserError(f"cannot open store {self.path}: {_open_problem(self.path, exc)}") from None
+
+    def _finish_checkpoint(self) -> None:
+        """A checkpoint was interrupted (kill -9, full disk): complete it with a short read-write
+        open (the engine's own recovery), waiting while a writer still holds the store."""
+        deadline = time.monotonic() + RECOVERY_WAIT_SECONDS
+        while True:
+            try:
+                db = ladybug.Database(str(self.path), read_only=False,
+                                      throw_on_wal_replay_failure=False)
+            except RuntimeError as exc:
+                if "Could not set lock" in str(exc) and time.monotonic() < deadline:
+                    time.sleep(0.2)  # the writer is finishing its checkpoint
+                    continue
+                try:  # a writer finished the checkpoint meanwhile?
+                    ladybug.Database(str(self.path), read_only=True).close()
+                    return
+                except RuntimeError:
+                    pass
+                raise UserError(
+                    f"cannot open store {self.path}: an interrupted checkpoint must be completed "
+                    f"first, which failed ({_disk_cause(self.path, exc)}); fix that, then run "
+                    f"`graphbuild check --store {self.path}`") from None
+            db.close()
+            return
+
+    def _fail(self, exc: BaseException):
+        """An engine error -> :class:`StoreIOError` for I/O failures (the store is abandoned,
+        never closed), else the RuntimeError itself (Cypher errors)."""
+        if not _is_io_error(exc):
+            raise exc
+        if self.db is not None:
+            _ABANDONED.append((self.db, self.conn))
+            self.db = None
+        verb = "read" if self.read_only else "write"
+        kept = "" if self.read_only else ("; every batch committed before is kept: free space "
+                                          "and rerun the build to complete it")
+        raise StoreIOError(f"cannot {verb} store {self.path}: {_disk_cause(self.path, exc)}{kept}") from None
 
     def execute(self, cypher: str, params: dict | None = None) -> list[list]:
         """Run one statement and return all its rows (raises RuntimeError on Cypher errors)."""
-        return self.conn.execute(cypher, params or {}).get_all()
+        if self.db is None:
+            raise StoreIOError(f"store {self.path} is closed after an I/O error")
+        try:
+            return self.conn.execute(cypher, params or {}).get_all()
+        except RuntimeError as exc:
+            self._fail(exc)
 
     def write(self, cypher: str, rows: list[dict]) -> list[list]:
         """Run an ``UNWIND $rows AS r ...`` statement over ``rows`` (a list of dicts).
@@ -192,10 +301,18 @@ class Store:
         return self.execute(text, params)
 
     def close(self) -> None:
-        if getattr(self, "db", None) is not None:
-            self.conn.close()
-            self.db.close()
-            self.db = None
+        """Close the engine; a writer checkpoints first, so that a failure is an exception here,
+        not an abort in the engine's destructor (a failed store is abandoned instead)."""
+        if self.db is None:
+            return
+        if not self.read_only:
+            try:
+                self.execute("CHECKPOINT")
+            except UserError:
+                return  # abandoned: the committed batches are in the log, recovered on next open
+        self.conn.close()
+        self.db.close()
+        self.db = None
 
     def __enter__(self) -> Store:
         return self
@@ -227,6 +344,12 @@ def open_store(path: str | Path, read_only: bool = False) -> Store:
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     return Store(path, read_only=read_only)
+
+
+def _open_problem(path: Path, exc: BaseException) -> str:
+    if "Could not set lock" in str(exc):
+        return "another graphbuild process is writing it (wait for it to finish)"
+    return _disk_cause(path, exc) if _is_io_error(exc) else _first_line(exc)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -321,8 +444,9 @@ def write_graph(store: Store, data: GraphData, complete_articles: Iterable[str] 
         conn.execute("COMMIT")
     except BaseException:
         try:
-            conn.execute("ROLLBACK")
-        except RuntimeError:
+            if conn.db is not None:
+                conn.execute("ROLLBACK")
+        except (RuntimeError, UserError):
             pass
         raise
     return stats
@@ -371,7 +495,10 @@ def bulk_load(path: str | Path, data: GraphData) -> dict[str, int]:
         copied = {}
         for table, df in frames.items():  # node tables first (dict order), then links and edges
             if len(df):
-                store.conn.execute(f"COPY {table} FROM df")
+                try:
+                    store.conn.execute(f"COPY {table} FROM df")
+                except RuntimeError as exc:
+                    store._fail(exc)
             copied[table] = len(df)
         store.checkpoint()
     return copied
@@ -529,6 +656,8 @@ def run_query(path: str | Path, cypher: str, params: dict | None = None) -> tupl
             columns = result.get_column_names()
             rows = [[_plain(v) for v in row] for row in result.get_all()]
         except RuntimeError as exc:
+            if _is_io_error(exc):
+                store._fail(exc)
             raise UserError(f"query failed: {_first_line(exc)}") from None
     return columns, rows
 
