@@ -6,12 +6,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
+import threading
 
 from . import __version__
 from .errors import UserError
 
-COMMANDS = ("extract", "eval", "build", "query", "push", "export", "viz", "plot")
+COMMANDS = ("extract", "eval", "build", "query", "check", "push", "export", "viz", "plot")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,7 +28,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    code = _main(argv)
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
+    try:
+        code = _main(argv)
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
     store = sys.modules.get("graphbuild.sinks.store")
     if store is not None and store.abandoned():
         # LadybugDB aborts the process if a store that failed on I/O is closed or collected:
@@ -35,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.flush()
         os._exit(code)
     return code
+
+
+def _terminate(signum, frame):
+    """SIGTERM ends a command the way Ctrl-C does: batches committed, workers stopped."""
+    raise KeyboardInterrupt
 
 
 def _main(argv: list[str] | None) -> int:

@@ -288,6 +288,9 @@ def _iter_path(path: Path, explicit: bool = True) -> Iterator[RawArticle | Inges
 
 
 def _iter_stdin() -> Iterator[RawArticle | IngestError]:
+    if sys.stdin is None:
+        yield IngestError("<stdin>", "standard input is closed")
+        return
     stream = sys.stdin.buffer
     head = stream.peek(64)[:64] if hasattr(stream, "peek") else b""
     if head.lstrip().startswith(b"{"):

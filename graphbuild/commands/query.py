@@ -199,6 +199,15 @@ def _cell(value) -> str:
     return str(value)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: control characters (escape sequences, bidi overrides)
+    shown as ``\\xNN`` / ``\\uNNNN`` instead of being interpreted."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def write_rows(columns: list[str], rows: list[list], fmt: str, out) -> None:
     """Print query results as a rich table, CSV or JSON (a list of objects)."""
     if fmt == "json":
@@ -217,9 +226,9 @@ def write_rows(columns: list[str], rows: list[list], fmt: str, out) -> None:
 
         table = Table(show_lines=False, header_style="bold")
         for col in columns:
-            table.add_column(col, overflow="fold")
+            table.add_column(escape(printable(col)), overflow="fold")
         for row in rows:
-            table.add_row(*[escape(_cell(v)) for v in row])
+            table.add_row(*[escape(printable(_cell(v))) for v in row])
         # piped output keeps whole cells on one line instead of folding them to 80 columns
         console = Console(file=out, width=None if out.isatty() else 100_000)
         console.print(table)

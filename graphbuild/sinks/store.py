@@ -666,3 +666,74 @@ def store_size(path: str | Path) -> int:
     """Bytes on disk of the store file and its write-ahead log."""
     path = Path(path)
     return sum(os.path.getsize(p) for p in (path, Path(str(path) + ".wal")) if p.exists())
+
+
+def verify(store: Store) -> list[str]:
+    """Invariants of a store, as one-line problems (none: consistent).
+
+    Ids are unique per label; every event has exactly one source, one target and one article
+    (the one its ``article_id`` names) and at most one reporter; every analyst edge equals its
+    recomputation from the events. Catches pages that the engine reads back wrong.
+    """
+    problems: list[str] = []
+    for label in ("Actor", "Article", "Event"):
+        n, distinct = store.execute(f"MATCH (n:{label}) RETURN count(n), count(DISTINCT n.id)")[0]
+        if n != distinct:
+            problems.append(f"{label} ids are not unique ({n} nodes, {distinct} distinct ids)")
+    events = {r[0]: r[1:] for r in store.execute(
+        "MATCH (e:Event) RETURN e.id, e.article_id, e.relation, e.date, e.confidence, e.negated, "
+        "e.modality")}
+    links: dict[str, dict[str, list[str]]] = {}
+    for name, label in (("SOURCE", "Actor"), ("TARGET", "Actor"), ("REPORTED_BY", "Actor"),
+                        ("REPORTED_IN", "Article")):
+        per_event: dict[str, list[str]] = {}
+        for eid, other in store.execute(f"MATCH (e:Event)-[:{name}]->(x:{label}) RETURN e.id, x.id"):
+            per_event.setdefault(eid, []).append(other)
+        links[name] = per_event
+    bad = {name: 0 for name in links}
+    first_bad: dict[str, str] = {}
+    for eid, (article_id, *_rest) in events.items():
+        for name, allowed in (("SOURCE", (1,)), ("TARGET", (1,)), ("REPORTED_IN", (1,)), ("REPORTED_BY", (0, 1))):
+            found = links[name].get(eid, [])
+            if len(found) not in allowed or (name == "REPORTED_IN" and found != [article_id]):
+                bad[name] += 1
+                first_bad.setdefault(name, eid)
+    for name, n in bad.items():
+        if n:
+            problems.append(f"{n} event(s) with a missing or extra {name} link (first: {first_bad[name]})")
+    facts = []
+    for eid, (article_id, relation, date, confidence, negated, modality) in events.items():
+        src, tgt = links["SOURCE"].get(eid, []), links["TARGET"].get(eid, [])
+        if len(src) == 1 and len(tgt) == 1:
+            facts.append(Event(id=eid, article_id=article_id, relation=relation, cameo="", plover=None,
+                               source_id=src[0], target_id=tgt[0], date=date, confidence=confidence,
+                               negated=bool(negated), modality=modality))
+    want = {(e.source_id, e.relation, e.target_id): (e.mentions, e.articles, e.first_seen, e.last_seen,
+                                                     e.confidence)
+            for e in analyst_edges(facts) if e.relation in RELATION_NAMES}
+    have = {}
+    for rel in RELATION_NAMES:
+        for s, t, *values in store.execute(
+                f"MATCH (a:Actor)-[r:{rel}]->(b:Actor) RETURN a.id, b.id, r.mentions, r.articles, "
+                "r.first_seen, r.last_seen, r.confidence"):
+            if (s, rel, t) in have:
+                problems.append(f"analyst edge {s} {rel} {t} is stored twice")
+            have[(s, rel, t)] = tuple(values)
+    wrong = [k for k in set(want) | set(have) if not _same_edge(want.get(k), have.get(k))]
+    if wrong:
+        k = sorted(wrong)[0]
+        problems.append(f"{len(wrong)} analyst edge(s) differ from their recomputation from the events "
+                        f"(first: {' '.join(k)}: stored {have.get(k)}, events give {want.get(k)})")
+    return problems
+
+
+def _same_edge(a, b) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a[:4] == b[:4] and abs(float(a[4]) - float(b[4])) < 1e-6
+
+
+def check(path: str | Path) -> tuple[dict[str, int], list[str]]:
+    """Counts and invariant problems of the store at ``path`` (opened read-only)."""
+    with open_store(path, read_only=True) as store:
+        return _counts(store), verify(store)
