@@ -54,15 +54,39 @@ def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a full or closed stdout is an error here, not at interpreter exit
+        return code
     except UserError as exc:
-        print(f"graphbuild {args.command}: error: {exc}", file=sys.stderr)
+        print(f"graphbuild {args.command}: error: {_one_line(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print(f"graphbuild {args.command}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        _silence_stdout()
         return 0
+    except OSError as exc:  # an output the command could not write (read-only place, full disk)
+        where = f"{exc.filename}: " if exc.filename else ("standard output: " if exc.errno else "")
+        print(f"graphbuild {args.command}: error: cannot write {where}{exc.strerror or exc}",
+              file=sys.stderr)
+        _silence_stdout()
+        return 2
+
+
+def _one_line(text) -> str:
+    """A message on one line (a path with a newline in it must not split the error)."""
+    return " ".join(str(text).split("\n")).replace("\r", " ")
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

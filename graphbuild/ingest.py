@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -257,15 +258,40 @@ def read_json_file(path: Path) -> Iterator[RawArticle | IngestError]:
         yield article_from_dict(obj, origin, path.stem)
 
 
-def _iter_path(path: Path, explicit: bool = True) -> Iterator[RawArticle | IngestError]:
-    if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file()
-                       and p.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES
-                       and not any(part.startswith(".") for part in p.relative_to(path).parts))
-        if not files:
+def _dir_files(path: Path) -> tuple[list[Path], list[IngestError]]:
+    """Article files under ``path`` (sorted, hidden ones left out) and unreadable directories."""
+    files, errors = [], []
+
+    def unreadable(exc: OSError) -> None:
+        errors.append(IngestError(str(exc.filename or path), f"cannot read directory ({exc.strerror})"))
+    for root, dirs, names in os.walk(path, onerror=unreadable):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            p = Path(root) / name
+            if (not name.startswith(".") and p.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES
+                    and p.is_file()):
+                files.append(p)
+    return sorted(files), errors
+
+
+def _iter_path(path: Path, explicit: bool = True, exclude: frozenset = frozenset()
+               ) -> Iterator[RawArticle | IngestError]:
+    if exclude and path.resolve() in exclude:
+        if explicit:
+            yield IngestError(str(path), "is this run's own output file; skipped")
+        return
+    try:
+        is_dir = path.is_dir()
+    except OSError as exc:  # a parent directory that cannot be searched
+        yield IngestError(str(path), f"cannot read ({exc.strerror})")
+        return
+    if is_dir:
+        files, errors = _dir_files(path)
+        yield from errors
+        if not files and not errors:
             yield IngestError(str(path), "no .txt, .md or .jsonl files in this directory")
         for p in files:
-            yield from _iter_path(p, explicit=False)
+            yield from _iter_path(p, explicit=False, exclude=exclude)
     elif not path.exists():
         yield IngestError(str(path), "no such file or directory")
     elif path.suffix.lower() in JSONL_SUFFIXES:
@@ -310,16 +336,19 @@ def _iter_stdin() -> Iterator[RawArticle | IngestError]:
         yield parse_text_article(text, "<stdin>", "stdin")
 
 
-def iter_articles(inputs: Iterable[str]) -> Iterator[RawArticle | IngestError]:
+def iter_articles(inputs: Iterable[str], exclude: Iterable[str | Path] = ()
+                  ) -> Iterator[RawArticle | IngestError]:
     """Every article of the inputs (files, directories, ``-`` for stdin), lazily, in order.
 
     An article is its id and content: the same (id, title + text) read again in one run is
     skipped (it is stored once), and a repeated id with different content is a conflict,
-    reported as an :class:`IngestError` naming where the id was first read.
+    reported as an :class:`IngestError` naming where the id was first read. Files in
+    ``exclude`` (the run's own output) are never read.
     """
+    skip = frozenset(Path(p).resolve() for p in exclude)
     seen: dict[str, tuple[bytes, str]] = {}
     for inp in inputs:
-        items = _iter_stdin() if inp == "-" else _iter_path(Path(inp))
+        items = _iter_stdin() if inp == "-" else _iter_path(Path(inp), exclude=skip)
         for item in items:
             if isinstance(item, RawArticle):
                 digest = hashlib.sha256(((item.title or "") + "\n\n" + item.text).encode("utf-8")).digest()

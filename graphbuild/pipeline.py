@@ -150,9 +150,10 @@ def _raws(window: list) -> list[RawArticle]:
 
 
 def run_extraction(inputs: Iterable[str], *, jobs: int = 1, model: str | None = None,
-                   actors_file: str | None = None, extractor=None) -> Iterator[ArticleResult]:
-    """Yield an :class:`ArticleResult` per input article or bad input, in input order."""
-    return extract_stream(iter_articles(inputs), jobs=jobs, model=model, actors_file=actors_file,
+                   actors_file: str | None = None, extractor=None, exclude=()) -> Iterator[ArticleResult]:
+    """Yield an :class:`ArticleResult` per input article or bad input, in input order
+    (files in ``exclude``, the run's own output, are not read)."""
+    return extract_stream(iter_articles(inputs, exclude=exclude), jobs=jobs, model=model, actors_file=actors_file,
                           extractor=extractor)
 
 

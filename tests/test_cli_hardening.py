@@ -173,3 +173,39 @@ def test_query_tables_escape_terminal_control_characters(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "\x1b" not in done.stdout and "\x07" not in done.stdout and "\u202e" not in done.stdout
     assert "Evil \\x1b]0;pwned\\x07\\x1b[2J title \\u202eaaa" in done.stdout
+
+
+# --- low: own output, unwritable outputs, newlines in paths ------------------------------------------
+
+def test_build_output_inside_the_input_is_not_read_back(tmp_path):
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    (feed / "us-embassy-venezuela.txt").write_text(BODY, encoding="utf-8")
+    for _ in range(2):
+        done = cli(["build", str(feed), "--out", str(feed), "--quiet"])
+        assert done.returncode == 0, done.stderr
+    assert st.counts(feed / "graph.lbdb")["Article"] == 1
+
+
+def test_unwritable_outputs_are_one_line(tmp_path):
+    path = tmp_path / "graph.lbdb"
+    build_from_records(path, fixture_articles(), fixture_records())
+    with open("/dev/full", "w") as full:
+        q = subprocess.run([sys.executable, "-c", CLI, "query", "top_actors", "--store", str(path)],
+                           cwd=ROOT, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert q.returncode == 2 and q.stderr.strip() == ("graphbuild query: error: cannot write standard "
+                                                      "output: No space left on device"), q.stderr
+    for cmd in (["viz", "--out", "/proc/graphbuild-view.html"],
+                ["plot", "timeline", "--out", "/proc/graphbuild-plot.png"]):
+        done = cli([*cmd, "--store", str(path)])
+        lines = done.stderr.strip().splitlines()
+        assert done.returncode == 2 and len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+        assert lines[0].startswith(f"graphbuild {cmd[0]}: error: ") and "/proc/graphbuild-" in lines[0]
+
+
+def test_build_error_lines_stay_one_line_with_a_newline_in_a_path(tmp_path):
+    odd = tmp_path / "bad\nname.txt"
+    odd.write_bytes(b"")
+    done = cli(["build", str(odd), "--out", str(tmp_path / "out"), "--quiet"])
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [f"{tmp_path}/bad name.txt: empty file"]

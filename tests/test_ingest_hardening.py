@@ -4,6 +4,7 @@ no ``~2`` renaming, length limits on titles and fields, strict ids and dates, UT
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -77,3 +78,58 @@ def test_utf16_is_named_not_called_binary(tmp_path):
     items = read(txt, jl)
     assert [str(i) for i in items] == [f"{txt}: UTF-16 text; convert to UTF-8",
                                        f"{jl}: UTF-16 text; convert to UTF-8"]
+
+
+UNREADABLE = """
+import os, sys
+from graphbuild.ingest import iter_articles
+import encodings.utf_8_sig, codecs; codecs.lookup("utf-8-sig")  # load the codec while the standard library is still readable
+if os.geteuid() == 0:
+    os.setgid(65534); os.setuid(65534)  # root reads everything: look as an ordinary user
+for item in iter_articles([{path!r}]):
+    print(type(item).__name__, item)
+"""
+
+
+def test_unreadable_subdirectory_is_one_error_line(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+    base = Path(tempfile.mkdtemp(prefix="gb-unreadable-"))  # outside root's private pytest dir
+    try:
+        _unreadable_subdirectory(base, subprocess, sys)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    blocked = list(iter_articles([str(tmp_path / "missing" / "x.txt")]))
+    assert len(blocked) == 1 and isinstance(blocked[0], IngestError)
+
+
+def _unreadable_subdirectory(tmp_path, subprocess, sys):
+    root = tmp_path / "in"
+    (root / "locked").mkdir(parents=True)
+    (root / "a.txt").write_text(BODY, encoding="utf-8")
+    (root / "locked" / "b.txt").write_text(BODY, encoding="utf-8")
+    for d in (tmp_path, root):
+        d.chmod(0o755)
+    (root / "a.txt").chmod(0o644)
+    (root / "locked").chmod(0o000)
+    try:
+        done = subprocess.run([sys.executable, "-c", UNREADABLE.format(path=str(root))],
+                              capture_output=True, text=True)
+    finally:
+        (root / "locked").chmod(0o755)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"IngestError {root / 'locked'}: cannot read directory (Permission denied)", lines
+    assert lines[1].startswith("RawArticle") and len(lines) == 2
+
+
+def test_the_runs_own_output_is_never_read(tmp_path):
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    _jsonl(feed / "in.jsonl", {"id": "a", "text": BODY})
+    own = _jsonl(feed / "events.jsonl", {"id": "ev", "text": BODY})
+    assert [i.id for i in iter_articles([str(feed)], exclude=[own])] == ["a"]
+    items = list(iter_articles([str(own)], exclude=[own]))
+    assert [str(i) for i in items] == [f"{own}: is this run's own output file; skipped"]

@@ -160,7 +160,8 @@ def _estimate_total(inputs: list[str]) -> int | None:
 def _extract(args) -> Iterator:
     from ..pipeline import run_extraction
     return run_extraction([str(i) for i in args.inputs], jobs=args.jobs, model=args.model,
-                          actors_file=str(args.actors) if args.actors else None)
+                          actors_file=str(args.actors) if args.actors else None,
+                          exclude=[Path(args.out) / "events.jsonl"])
 
 
 def run(args) -> int:
@@ -187,8 +188,8 @@ def run(args) -> int:
             writer = BatchWriter(store, report, events_out)
             for result in _extract(args):
                 if result.error is not None:
-                    report.skipped.append(str(result.error))
-                    msg = f"{result.error}"
+                    msg = " ".join(str(result.error).split("\n")).replace("\r", " ")  # one line
+                    report.skipped.append(msg)
                     if progress is not None:
                         progress.write(msg, file=sys.stderr)
                     else:

@@ -91,7 +91,8 @@ def run(args) -> int:
                dynamic_ncols=True, mininterval=0.5)
     try:
         for result in run_extraction(args.inputs, jobs=args.jobs, extractor=extractor,
-                                     model=args.model, actors_file=args.actors):
+                                     model=args.model, actors_file=args.actors,
+                                     exclude=[args.out] if args.out and args.out != "-" else []):
             bar.update(1)
             if result.error is not None:
                 skipped += 1
