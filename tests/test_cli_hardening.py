@@ -209,3 +209,21 @@ def test_build_error_lines_stay_one_line_with_a_newline_in_a_path(tmp_path):
     done = cli(["build", str(odd), "--out", str(tmp_path / "out"), "--quiet"])
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [f"{tmp_path}/bad name.txt: empty file"]
+
+
+def test_identical_rebuilds_do_not_grow_the_store(tmp_path):
+    from test_store import synthetic
+    path = tmp_path / "graph.lbdb"
+    arts, recs = synthetic(200)
+    build_from_records(path, arts, recs)
+    size, counts = st.store_size(path), st.counts(path)
+    for _ in range(3):
+        build_from_records(path, arts, recs)
+    assert st.counts(path) == counts
+    assert st.store_size(path) <= size * 1.05, (size, st.store_size(path))
+    # a changed article is still replaced
+    changed = [a if a.id != "art-00007" else Article(**{**a.to_dict(), "sha256": "f" * 64}) for a in arts]
+    kept = [r for r in recs if r["article_id"] != "art-00007" or r["id"].endswith("-0")]
+    build_from_records(path, changed, kept)
+    assert st.counts(path)["Event"] == len(kept)
+    assert st.check(path)[1] == []

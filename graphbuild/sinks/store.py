@@ -378,6 +378,13 @@ def write_graph(store: Store, data: GraphData, complete_articles: Iterable[str] 
     conn = store
     conn.execute("BEGIN TRANSACTION")
     try:
+        # 0. Articles stored with the same text and the same events: nothing to replace (an
+        #    identical rebuild writes nothing, so the store file does not grow with reruns).
+        same = _unchanged_articles(conn, data, complete)
+        if same:
+            complete -= same
+            data = GraphData(actors=data.actors, articles=data.articles,
+                             events={k: e for k, e in data.events.items() if e.article_id not in same})
         # 1. Old events to replace: all events of complete articles + batch events stored before.
         old = conn.execute(_EVENTS_OF_ARTICLES, {"ids": sorted(complete)}) if complete else []
         if data.events:
@@ -417,8 +424,11 @@ def write_graph(store: Store, data: GraphData, complete_articles: Iterable[str] 
             for art in data.articles.values():
                 new = art.to_dict()
                 old_art = stored_art.get(art.id, {})
-                rows.append({k: new[k] if new[k] is not None else old_art.get(k) for k in ARTICLE_PROPS})
-            conn.write(_MERGE_ARTICLES, rows)
+                row = {k: new[k] if new[k] is not None else old_art.get(k) for k in ARTICLE_PROPS}
+                if row != old_art:  # unchanged metadata: no write
+                    rows.append(row)
+            if rows:
+                conn.write(_MERGE_ARTICLES, rows)
             stats.articles = len(rows)
 
         # 4. Events and their links, created fresh.
@@ -450,6 +460,36 @@ def write_graph(store: Store, data: GraphData, complete_articles: Iterable[str] 
             pass
         raise
     return stats
+
+
+_STORED_EVENTS = ("UNWIND $ids AS x MATCH (:Article {id: x})<-[:REPORTED_IN]-(e:Event) "
+                  "MATCH (e)-[:SOURCE]->(s:Actor) MATCH (e)-[:TARGET]->(t:Actor) "
+                  "OPTIONAL MATCH (e)-[:REPORTED_BY]->(b:Actor) RETURN x, "
+                  + ", ".join(f"e.{_q(p)}" for p in EVENT_PROPS) + ", s.id, t.id, b.id")
+
+
+def _event_key(e: Event) -> tuple:
+    row = _event_row(e)
+    return tuple(row[p] for p in EVENT_PROPS) + (e.source_id, e.target_id, e.reported_by_id)
+
+
+def _unchanged_articles(conn: Store, data: GraphData, complete: set[str]) -> set[str]:
+    """Complete articles of the batch whose stored sha256 and events are exactly the batch's."""
+    by_hash = [a for a in complete if data.articles.get(a) is not None and data.articles[a].sha256]
+    if not by_hash:
+        return set()
+    stored_sha = conn.article_hashes(by_hash)
+    same = {a for a in by_hash if stored_sha.get(a) == data.articles[a].sha256}
+    if not same:
+        return set()
+    stored: dict[str, set] = {a: set() for a in same}
+    for row in conn.execute(_STORED_EVENTS, {"ids": sorted(same)}):
+        stored[row[0]].add(tuple(row[1:]))
+    batch: dict[str, set] = {a: set() for a in same}
+    for e in data.events.values():
+        if e.article_id in batch:
+            batch[e.article_id].add(_event_key(e))
+    return {a for a in same if stored[a] == batch[a]}
 
 
 def bulk_load(path: str | Path, data: GraphData) -> dict[str, int]:
