@@ -308,8 +308,9 @@ class Store:
         if not self.read_only:
             try:
                 self.execute("CHECKPOINT")
-            except UserError:
-                return  # abandoned: the committed batches are in the log, recovered on next open
+            except (UserError, RuntimeError):
+                if self.db is None:
+                    return  # abandoned: the committed batches are in the log, recovered on next open
         self.conn.close()
         self.db.close()
         self.db = None
