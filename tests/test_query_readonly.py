@@ -35,10 +35,19 @@ def _store_files(path: Path) -> dict[str, int]:
     return {p.name: p.stat().st_size for p in path.parent.iterdir() if p.name.startswith(path.name)}
 
 
-def _refused(store_path: Path, tmp_path: Path, text: str, word: str) -> subprocess.CompletedProcess:
+def _refused(store_path: Path, tmp_path: Path, text: str, word: str, capsys=None):
+    """The query command refuses ``text`` with one line naming the file and ``word``; in a
+    subprocess (the real CLI), or in this process through ``cli.main`` when given ``capsys``."""
     qfile = tmp_path / "hostile.cypher"
     qfile.write_text(text, encoding="utf-8")
-    out = run_cli(["query", str(qfile), "--store", str(store_path)])
+    argv = ["query", str(qfile), "--store", str(store_path)]
+    if capsys is not None:
+        from graphbuild import cli
+        code = cli.main(argv)
+        captured = capsys.readouterr()
+        out = subprocess.CompletedProcess(argv, code, captured.out, captured.err)
+    else:
+        out = run_cli(argv)
     assert out.returncode == 2, (text, out.stdout, out.stderr)
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in out.stderr, out.stderr
@@ -79,7 +88,7 @@ def test_file_reads_are_refused(store_path, tmp_path):
         assert "secret-token-42" not in out.stdout + out.stderr
 
 
-def test_install_attach_settings_and_transactions_are_refused(store_path, tmp_path):
+def test_install_attach_settings_and_transactions_are_refused(store_path, tmp_path, capsys):
     for text, word in (("INSTALL httpfs", "INSTALL"), ("FORCE INSTALL httpfs", "FORCE"),
                        ("UNINSTALL httpfs", "UNINSTALL"),
                        (f"ATTACH '{tmp_path / 'o.lbdb'}' AS o (dbtype lbug)", "ATTACH"),
@@ -90,7 +99,7 @@ def test_install_attach_settings_and_transactions_are_refused(store_path, tmp_pa
                        ("MATCH (a:Actor) SET a.name = 'x'", "SET"),
                        ("MATCH (a:Actor) DETACH DELETE a", "DETACH"),
                        ("CREATE (:Actor {id: 'x'})", "CREATE")):
-        _refused(store_path, tmp_path, text, word)
+        _refused(store_path, tmp_path, text, word, capsys)
 
 
 def test_checkpoint_is_refused_and_readers_keep_working(store_path, tmp_path):
