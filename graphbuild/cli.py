@@ -39,8 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     if store is not None and store.abandoned():
         # LadybugDB aborts the process if a store that failed on I/O is closed or collected:
         # leave without destructors (its committed batches are recovered on the next open)
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError, AttributeError):
+                pass
         os._exit(code)
     return code
 
@@ -55,7 +58,8 @@ def _main(argv: list[str] | None) -> int:
     args = parser.parse_args(argv)
     try:
         code = int(args.func(args) or 0)
-        sys.stdout.flush()  # a full or closed stdout is an error here, not at interpreter exit
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a full or closed stdout is an error here, not at interpreter exit
         return code
     except UserError as exc:
         print(f"graphbuild {args.command}: error: {_one_line(exc)}", file=sys.stderr)
@@ -85,7 +89,7 @@ def _silence_stdout() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         pass
 
 

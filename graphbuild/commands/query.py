@@ -166,6 +166,8 @@ def run(args) -> int:
     except UserError as exc:
         raise UserError(f"{query.path}: {exc}") from None
     params = bind(query, parse_params(args.param))
+    if sys.stdout is None:
+        raise UserError("standard output is closed")
     columns, rows = st.run_query(args.store, query.text, params)
     write_rows(columns, rows, args.format, sys.stdout)
     return 0
