@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import signal
 import sys
+import threading
 
 from . import __version__
 from .errors import UserError
 
-COMMANDS = ("extract", "eval", "explain", "build", "query", "push", "export", "viz", "plot")
+COMMANDS = ("extract", "eval", "explain", "build", "query", "check", "push", "export", "viz", "plot")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,18 +28,69 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
+    try:
+        code = _main(argv)
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+    store = sys.modules.get("graphbuild.sinks.store")
+    if store is not None and store.abandoned():
+        # LadybugDB aborts the process if a store that failed on I/O is closed or collected:
+        # leave without destructors (its committed batches are recovered on the next open)
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError, AttributeError):
+                pass
+        os._exit(code)
+    return code
+
+
+def _terminate(signum, frame):
+    """SIGTERM ends a command the way Ctrl-C does: batches committed, workers stopped."""
+    raise KeyboardInterrupt
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a full or closed stdout is an error here, not at interpreter exit
+        return code
     except UserError as exc:
-        print(f"graphbuild {args.command}: error: {exc}", file=sys.stderr)
+        print(f"graphbuild {args.command}: error: {_one_line(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print(f"graphbuild {args.command}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        _silence_stdout()
         return 0
+    except OSError as exc:  # an output the command could not write (read-only place, full disk)
+        where = f"{exc.filename}: " if exc.filename else ("standard output: " if exc.errno else "")
+        print(f"graphbuild {args.command}: error: cannot write {where}{exc.strerror or exc}",
+              file=sys.stderr)
+        _silence_stdout()
+        return 2
+
+
+def _one_line(text) -> str:
+    """A message on one line (a path with a newline in it must not split the error)."""
+    return " ".join(str(text).split("\n")).replace("\r", " ")
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

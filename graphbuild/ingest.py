@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -24,12 +25,20 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 #: longest of the 2450 corpus articles has 104,182), and spaCy's parser needs about 3.5 KB of
 #: memory per character of one document (300,000 characters -> 1.1 GB), so this bounds memory.
 MAX_CHARS = 150_000
+#: Titles are parsed too (and time grows faster than linearly with one document's length): a
+#: headline is far shorter than this; longer ones are refused like over-long articles.
+MAX_TITLE_CHARS = 1_000
+#: Other metadata fields (url, source) are not parsed but are stored and exported.
+MAX_FIELD_CHARS = 10_000
 
 _STOPWORDS = frozenset(
     "the of and to in a is that for on was with as by at from said has have it be are his "
     "its an this not were will their which been but had who after they he she also would".split())
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: What may follow the date: nothing, or an ISO time (``T12:30``, seconds, fraction, zone).
+_TIME = re.compile(r"^([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 @dataclass
@@ -92,7 +101,7 @@ def check_text(text: str, max_chars: int = MAX_CHARS) -> str | None:
 def _valid_date(value) -> str | None:
     if value in (None, ""):
         return None
-    if not isinstance(value, str) or not _DATE.match(value[:10]):
+    if not isinstance(value, str) or not _DATE.match(value[:10]) or not _TIME.match(value[10:]):
         raise ValueError(f"invalid date {value!r} (expected YYYY-MM-DD)")
     try:
         _date.fromisoformat(value[:10])
@@ -101,11 +110,13 @@ def _valid_date(value) -> str | None:
     return value[:10]
 
 
-def _opt_str(value, name: str) -> str | None:
+def _opt_str(value, name: str, limit: int = MAX_FIELD_CHARS) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
         raise ValueError(f"field {name!r} must be a string")
+    if len(value) > limit:
+        raise ValueError(f"field {name!r} too long ({len(value):,} characters; limit {limit:,})")
     return value
 
 
@@ -117,12 +128,12 @@ def article_from_dict(obj, origin: str, default_id: str | None = None) -> RawArt
     if not isinstance(text, str):
         return IngestError(origin, "missing or non-string 'text' field")
     art_id = obj.get("id", default_id)
-    if isinstance(art_id, int):
+    if isinstance(art_id, int) and not isinstance(art_id, bool):
         art_id = str(art_id)
     if not isinstance(art_id, str) or not art_id.strip():
         return IngestError(origin, "missing or empty 'id' field")
     try:
-        raw = RawArticle(id=art_id, text=text, title=_opt_str(obj.get("title"), "title"),
+        raw = RawArticle(id=art_id, text=text, title=_opt_str(obj.get("title"), "title", MAX_TITLE_CHARS),
                          date=_valid_date(obj.get("date")), url=_opt_str(obj.get("url"), "url"),
                          source=_opt_str(obj.get("source"), "source"), origin=origin)
     except ValueError as exc:
@@ -132,6 +143,8 @@ def article_from_dict(obj, origin: str, default_id: str | None = None) -> RawArt
 
 
 def _decode(data: bytes, origin: str) -> str | IngestError:
+    if data.startswith(_UTF16_BOMS):
+        return IngestError(origin, "UTF-16 text; convert to UTF-8")
     if b"\x00" in data[:8192]:
         return IngestError(origin, "binary file (contains NUL bytes)")
     try:
@@ -245,21 +258,49 @@ def read_json_file(path: Path) -> Iterator[RawArticle | IngestError]:
         yield article_from_dict(obj, origin, path.stem)
 
 
-def _iter_path(path: Path, explicit: bool = True) -> Iterator[RawArticle | IngestError]:
-    if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file()
-                       and p.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES
-                       and not any(part.startswith(".") for part in p.relative_to(path).parts))
-        if not files:
+def _dir_files(path: Path) -> tuple[list[Path], list[IngestError]]:
+    """Article files under ``path`` (sorted, hidden ones left out) and unreadable directories."""
+    files, errors = [], []
+
+    def unreadable(exc: OSError) -> None:
+        errors.append(IngestError(str(exc.filename or path), f"cannot read directory ({exc.strerror})"))
+    for root, dirs, names in os.walk(path, onerror=unreadable):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            p = Path(root) / name
+            if (not name.startswith(".") and p.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES
+                    and p.is_file()):
+                files.append(p)
+    return sorted(files), errors
+
+
+def _iter_path(path: Path, explicit: bool = True, exclude: frozenset = frozenset()
+               ) -> Iterator[RawArticle | IngestError]:
+    if exclude and path.resolve() in exclude:
+        if explicit:
+            yield IngestError(str(path), "is this run's own output file; skipped")
+        return
+    try:
+        is_dir = path.is_dir()
+    except OSError as exc:  # a parent directory that cannot be searched
+        yield IngestError(str(path), f"cannot read ({exc.strerror})")
+        return
+    if is_dir:
+        files, errors = _dir_files(path)
+        yield from errors
+        if not files and not errors:
             yield IngestError(str(path), "no .txt, .md or .jsonl files in this directory")
         for p in files:
-            yield from _iter_path(p, explicit=False)
+            yield from _iter_path(p, explicit=False, exclude=exclude)
     elif not path.exists():
         yield IngestError(str(path), "no such file or directory")
     elif path.suffix.lower() in JSONL_SUFFIXES:
         try:
             with open(path, "rb") as fh:
                 head = fh.peek(8192)[:8192] if hasattr(fh, "peek") else b""
+                if head.startswith(_UTF16_BOMS):
+                    yield IngestError(str(path), "UTF-16 text; convert to UTF-8")
+                    return
                 if b"\x00" in head:
                     yield IngestError(str(path), "binary file (contains NUL bytes)")
                     return
@@ -273,6 +314,9 @@ def _iter_path(path: Path, explicit: bool = True) -> Iterator[RawArticle | Inges
 
 
 def _iter_stdin() -> Iterator[RawArticle | IngestError]:
+    if sys.stdin is None:
+        yield IngestError("<stdin>", "standard input is closed")
+        return
     stream = sys.stdin.buffer
     head = stream.peek(64)[:64] if hasattr(stream, "peek") else b""
     if head.lstrip().startswith(b"{"):
@@ -292,18 +336,28 @@ def _iter_stdin() -> Iterator[RawArticle | IngestError]:
         yield parse_text_article(text, "<stdin>", "stdin")
 
 
-def iter_articles(inputs: Iterable[str]) -> Iterator[RawArticle | IngestError]:
+def iter_articles(inputs: Iterable[str], exclude: Iterable[str | Path] = ()
+                  ) -> Iterator[RawArticle | IngestError]:
     """Every article of the inputs (files, directories, ``-`` for stdin), lazily, in order.
 
-    A repeated article id gets ``~2``, ``~3``... appended so ids stay unique within a run.
+    An article is its id and content: the same (id, title + text) read again in one run is
+    skipped (it is stored once), and a repeated id with different content is a conflict,
+    reported as an :class:`IngestError` naming where the id was first read. Files in
+    ``exclude`` (the run's own output) are never read.
     """
-    seen: dict[str, int] = {}
+    skip = frozenset(Path(p).resolve() for p in exclude)
+    seen: dict[str, tuple[bytes, str]] = {}
     for inp in inputs:
-        items = _iter_stdin() if inp == "-" else _iter_path(Path(inp))
+        items = _iter_stdin() if inp == "-" else _iter_path(Path(inp), exclude=skip)
         for item in items:
             if isinstance(item, RawArticle):
-                n = seen.get(item.id, 0) + 1
-                seen[item.id] = n
-                if n > 1:
-                    item.id = f"{item.id}~{n}"
+                digest = hashlib.sha256(((item.title or "") + "\n\n" + item.text).encode("utf-8")).digest()
+                first = seen.get(item.id)
+                if first is not None:
+                    if first[0] == digest:
+                        continue  # the same article again (overlapping inputs): once is enough
+                    yield IngestError(item.origin, f"article id {item.id!r} was already read from "
+                                                   f"{first[1]} with different content; skipped")
+                    continue
+                seen[item.id] = (digest, item.origin)
             yield item

@@ -10,6 +10,8 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import multiprocessing as mp
+import os
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -59,8 +61,24 @@ def make_extractor(model: str | None = None, actors_file: str | None = None, ver
 _WORKER = None
 
 
-def _init_worker(model: str | None, actors_file: str | None, verbs_file: str | None = None) -> None:
+def _die_with_parent(parent_pid: int) -> None:
+    """Have the kernel kill this worker when its parent dies (Linux ``PR_SET_PDEATHSIG``), so a
+    killed build never leaves workers behind; default SIGTERM (the parent's handler is inherited)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _init_worker(model: str | None, actors_file: str | None, verbs_file: str | None = None,
+                 parent_pid: int | None = None) -> None:
     global _WORKER
+    if parent_pid is not None:
+        _die_with_parent(parent_pid)
     if _WORKER is None:
         _WORKER = make_extractor(model, actors_file, verbs_file)
 
@@ -134,9 +152,10 @@ def _raws(window: list) -> list[RawArticle]:
 
 def run_extraction(inputs: Iterable[str], *, jobs: int = 1, model: str | None = None,
                    actors_file: str | None = None, extractor=None,
-                   verbs_file: str | None = None) -> Iterator[ArticleResult]:
-    """Yield an :class:`ArticleResult` per input article or bad input, in input order."""
-    return extract_stream(iter_articles(inputs), jobs=jobs, model=model, actors_file=actors_file,
+                   verbs_file: str | None = None, exclude=()) -> Iterator[ArticleResult]:
+    """Yield an :class:`ArticleResult` per input article or bad input, in input order
+    (files in ``exclude``, the run's own output, are not read)."""
+    return extract_stream(iter_articles(inputs, exclude=exclude), jobs=jobs, model=model, actors_file=actors_file,
                           extractor=extractor, verbs_file=verbs_file)
 
 
@@ -178,7 +197,7 @@ def _run_pool(source, jobs: int, ctx, model, files: tuple, limit: int | None):
     pending: deque = deque()
     exhausted = False
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
-                             initargs=(model, *files)) as pool:
+                             initargs=(model, *files, os.getpid())) as pool:
         try:
             submitted = 0
             for window in source:
@@ -197,8 +216,18 @@ def _run_pool(source, jobs: int, ctx, model, files: tuple, limit: int | None):
         except BaseException:
             for _, fut in pending:
                 fut.cancel()
+            _stop_workers(pool)
             raise
     return exhausted
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Interrupted (Ctrl-C, SIGTERM): stop the workers now instead of waiting for their chunks."""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.terminate()
+        except (OSError, AttributeError):
+            pass
 
 
 def _emit(window: list, results: list) -> Iterator[ArticleResult]:

@@ -110,7 +110,10 @@ def test_explicit_json_file_and_duplicate_ids(tmp_path):
     f.write_text(json.dumps({"text": BODY}))
     g = tmp_path / "one.txt"
     g.write_text(BODY)
-    assert [a.id for a in read(f, g, g)] == ["one", "one~2", "one~3"]
+    # same id "one"; the .txt reads its first line as a title, so its content differs: a conflict
+    items = read(f, g, g)
+    assert isinstance(items[0], RawArticle) and items[0].id == "one"
+    assert [(i.origin, i.reason.split(" was ")[0]) for i in items[1:]] == [(str(g), "article id 'one'")] * 2
 
 
 def test_empty_directory(tmp_path):

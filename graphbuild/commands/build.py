@@ -74,6 +74,7 @@ class BuildReport:
     skipped: list[str] = field(default_factory=list)
     store_seconds: float = 0.0
     seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
 
 
 class BatchWriter:
@@ -162,7 +163,8 @@ def _extract(args) -> Iterator:
     from ..pipeline import run_extraction
     return run_extraction([str(i) for i in args.inputs], jobs=args.jobs, model=args.model,
                           actors_file=str(args.actors) if args.actors else None,
-                          verbs_file=str(args.verbs) if args.verbs else None)
+                          verbs_file=str(args.verbs) if args.verbs else None,
+                          exclude=[Path(args.out) / "events.jsonl"])
 
 
 def run(args) -> int:
@@ -172,6 +174,8 @@ def run(args) -> int:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"cannot create output directory {out}: {exc.strerror}") from None
+    if args.jobs < 1:
+        raise UserError("--jobs must be at least 1")
     if args.actors and not Path(args.actors).is_file():
         raise UserError(f"actors file {args.actors} not found")
     if args.verbs and not Path(args.verbs).is_file():
@@ -189,8 +193,8 @@ def run(args) -> int:
             writer = BatchWriter(store, report, events_out)
             for result in _extract(args):
                 if result.error is not None:
-                    report.skipped.append(str(result.error))
-                    msg = f"{result.error}"
+                    msg = " ".join(str(result.error).split("\n")).replace("\r", " ")  # one line
+                    report.skipped.append(msg)
                     if progress is not None:
                         progress.write(msg, file=sys.stderr)
                     else:
@@ -203,7 +207,11 @@ def run(args) -> int:
             writer.flush()
             t1 = time.perf_counter()
             store.checkpoint()
+            report.problems = st.verify(store)  # graphbuild check, on what this build leaves
             report.store_seconds += time.perf_counter() - t1
+    except OSError as exc:  # events.jsonl on a full disk, ...: the store keeps committed batches
+        raise UserError(f"cannot write {out / 'events.jsonl'}: {exc.strerror or exc}; every batch "
+                        f"committed before is kept in {store_path}") from None
     finally:
         if progress is not None:
             progress.close()
@@ -213,6 +221,10 @@ def run(args) -> int:
             mod.after_build(args, store_path)
     if not args.quiet:
         print_summary(report, out)
+    if report.problems:
+        from .check import report as report_problems
+        report_problems(report.problems, "build")
+        return 2
     return 1 if report.skipped else 0
 
 
@@ -234,8 +246,11 @@ def summary_rows(store_path: str | Path, top: int = 8) -> dict:
 def print_summary(report: BuildReport, out: Path) -> None:
     """The rich summary table on stdout: this run, store totals, top relations and actors."""
     from rich.console import Console
+    from rich.markup import escape  # names and paths are printed literally, never as markup
     from rich.table import Table
     from rich import box
+
+    from .query import printable as _printable
 
     info = summary_rows(report.store)
     c = info["counts"]
@@ -264,8 +279,9 @@ def print_summary(report: BuildReport, out: Path) -> None:
     act.add_column("kind")
     act.add_column("events", justify="right")
     for name, kind, n in info["actors"]:
-        act.add_row(name, kind, f"{n:,}")
+        act.add_row(escape(_printable(name)), kind, f"{n:,}")
     from rich.columns import Columns
     console.print(Columns([rel, act]))
-    console.print(f"store: [bold]{report.store}[/bold]   events: [bold]{out / 'events.jsonl'}[/bold]   "
-                  f"next: graphbuild query top_actors --store {report.store}")
+    store, events = escape(str(report.store)), escape(str(out / "events.jsonl"))
+    console.print(f"store: [bold]{store}[/bold]   events: [bold]{events}[/bold]   "
+                  f"next: graphbuild query top_actors --store {store}")

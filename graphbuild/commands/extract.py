@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
 
 from tqdm import tqdm
@@ -34,15 +36,48 @@ def report_error(command: str, error) -> None:
     tqdm.write(f"graphbuild {command}: {msg}", file=sys.stderr)
 
 
-def open_output(path: str | None):
-    """The output stream (stdout for None or ``-``); an unwritable path is a one-line error."""
+class RecordOutput:
+    """JSONL output written whole records at a time: on a write error (full disk, closed pipe)
+    a regular file is cut back to its last complete record and the error is one line."""
+
+    def __init__(self, fd: int, name: str, owned: bool):
+        self.fd, self.name, self.owned = fd, name, owned
+        self.regular = stat.S_ISREG(os.fstat(fd).st_mode)
+        self.good = os.lseek(fd, 0, os.SEEK_CUR) if self.regular else 0
+
+    def write_records(self, records: list[dict]) -> None:
+        from ..errors import UserError
+        data = "".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in records).encode("utf-8")
+        view = memoryview(data)
+        try:
+            while view:
+                view = view[os.write(self.fd, view):]
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            if self.regular:
+                os.ftruncate(self.fd, self.good)
+                os.lseek(self.fd, self.good, os.SEEK_SET)
+            raise UserError(f"cannot write {self.name}: {exc.strerror} (output ends after the last "
+                            f"complete record)") from None
+        self.good += len(data)
+
+    def close(self) -> None:
+        if self.owned:
+            os.close(self.fd)
+
+
+def open_output(path: str | None) -> RecordOutput:
+    """The output (stdout for None or ``-``); an unwritable path is a one-line error."""
     from ..errors import UserError
     if not path or path == "-":
-        return sys.stdout
+        sys.stdout.flush()
+        return RecordOutput(sys.stdout.fileno(), "standard output", owned=False)
     try:
-        return open(path, "w", encoding="utf-8")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     except OSError as exc:
         raise UserError(f"cannot write {path}: {exc.strerror}") from None
+    return RecordOutput(fd, path, owned=True)
 
 
 def run(args) -> int:
@@ -58,7 +93,8 @@ def run(args) -> int:
                dynamic_ncols=True, mininterval=0.5)
     try:
         for result in run_extraction(args.inputs, jobs=args.jobs, extractor=extractor,
-                                     model=args.model, actors_file=args.actors, verbs_file=args.verbs):
+                                     model=args.model, actors_file=args.actors, verbs_file=args.verbs,
+                                     exclude=[args.out] if args.out and args.out != "-" else []):
             bar.update(1)
             if result.error is not None:
                 skipped += 1
@@ -66,14 +102,12 @@ def run(args) -> int:
                 continue
             articles += 1
             if result.records:
-                out.write("".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in result.records))
+                out.write_records(result.records)
                 events += len(result.records)
                 bar.set_postfix_str(f"{events} events", refresh=False)
-        out.flush()
     finally:
         bar.close()
-        if out is not sys.stdout:
-            out.close()
+        out.close()
     if not args.quiet:
         print(f"graphbuild extract: {articles} articles, {events} events"
               + (f", {skipped} inputs skipped" if skipped else ""), file=sys.stderr)

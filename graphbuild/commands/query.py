@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..cypher_guard import check_read_only
 from ..errors import UserError
 from ..paths import QUERIES_DIR
 from ..sinks import store as st
@@ -160,7 +161,13 @@ def run(args) -> int:
         print_library()
         return 0
     query = find_query(args.query)
+    try:
+        check_read_only(query.text)
+    except UserError as exc:
+        raise UserError(f"{query.path}: {exc}") from None
     params = bind(query, parse_params(args.param))
+    if sys.stdout is None:
+        raise UserError("standard output is closed")
     columns, rows = st.run_query(args.store, query.text, params)
     write_rows(columns, rows, args.format, sys.stdout)
     return 0
@@ -194,6 +201,15 @@ def _cell(value) -> str:
     return str(value)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: control characters (escape sequences, bidi overrides)
+    shown as ``\\xNN`` / ``\\uNNNN`` instead of being interpreted."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def write_rows(columns: list[str], rows: list[list], fmt: str, out) -> None:
     """Print query results as a rich table, CSV or JSON (a list of objects)."""
     if fmt == "json":
@@ -212,9 +228,9 @@ def write_rows(columns: list[str], rows: list[list], fmt: str, out) -> None:
 
         table = Table(show_lines=False, header_style="bold")
         for col in columns:
-            table.add_column(col, overflow="fold")
+            table.add_column(escape(printable(col)), overflow="fold")
         for row in rows:
-            table.add_row(*[escape(_cell(v)) for v in row])
+            table.add_row(*[escape(printable(_cell(v))) for v in row])
         # piped output keeps whole cells on one line instead of folding them to 80 columns
         console = Console(file=out, width=None if out.isatty() else 100_000)
         console.print(table)

@@ -27,6 +27,14 @@ def _safe(y: int, m: int, d: int) -> date | None:
 
 
 def resolve_date(expression: str, article_date: str | None) -> str | None:
+    """:func:`_resolve_date`; a date beyond year 9999 ("tomorrow" of 9999-12-31) is no date."""
+    try:
+        return _resolve_date(expression, article_date)
+    except OverflowError:
+        return None
+
+
+def _resolve_date(expression: str, article_date: str | None) -> str | None:
     """The calendar date an expression names, relative to the article date, or None.
 
     A bare weekday means the latest such day on or before the article date ("Monday" in a

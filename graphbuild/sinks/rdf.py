@@ -13,6 +13,8 @@ import datetime as _dt
 import os
 import re
 import sys
+import unicodedata
+import xml.parsers.expat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -138,9 +140,64 @@ def iri_segment(value: str) -> str:
     return seg or "!"  # quote() always encodes "!", so this cannot collide with a real id
 
 
-def safe_iri(value: str) -> str:
-    """An external IRI (article URL) with characters illegal in IRIs percent-encoded."""
-    return _BAD_IRI_CHARS.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), value)
+#: ASCII characters an IRI may hold as they are (RFC 3987: unreserved, reserved but the
+#: brackets, which only an IPv6 host may use, and ``%`` of a well-formed percent-escape).
+_IRI_ASCII = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                       "-._~:/?#@!$&'()*+,;=")
+#: RFC 3987 ``ucschar`` (and ``iprivate``, allowed in queries; encoded everywhere here).
+_UCS_RANGES = ((0xA0, 0xD7FF), (0xF900, 0xFDCF), (0xFDF0, 0xFFEF)) + tuple(
+    (plane << 16, (plane << 16) + 0xFFFD) for plane in range(1, 15))
+_PCT = re.compile(r"%[0-9A-Fa-f]{2}")
+_IPV6_HOST = re.compile(r"\[(?:[0-9A-Fa-f:.]+|v[0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+)\]")
+_VALID_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\[\]#]*(#[^\[\]#]*)?$")
+
+
+def _iri_char_ok(c: str) -> bool:
+    if c < "\x80":
+        return c in _IRI_ASCII
+    if unicodedata.category(c)[0] in "ZC":  # spaces (NBSP, U+2028...), controls, bidi, private
+        return False
+    cp = ord(c)
+    return any(lo <= cp <= hi for lo, hi in _UCS_RANGES)
+
+
+def _encode_iri_part(text: str, keep_hash: bool) -> str:
+    out, i = [], 0
+    while i < len(text):
+        c = text[i]
+        if c == "%" and _PCT.match(text, i):
+            out.append(text[i:i + 3])
+            i += 3
+            continue
+        if _iri_char_ok(c) and c != "%" and (keep_hash or c != "#"):
+            out.append(c)
+        else:
+            out.append("".join(f"%{b:02X}" for b in c.encode("utf-8", "surrogatepass")))
+        i += 1
+    return "".join(out)
+
+
+def safe_iri(value: str) -> str | None:
+    """An external IRI (article URL) per RFC 3987: what an IRI may not hold is percent-encoded
+    (brackets outside an IPv6 host, a ``%`` not starting an escape, spaces and line separators of
+    any script, controls, bidi marks, a second ``#``); None if no valid IRI results."""
+    m = _SCHEME.match(value)
+    if not m:
+        return None
+    scheme, rest = value[:m.end()], value[m.end():]
+    head = ""
+    if rest.startswith("//"):  # keep an IPv6 literal host as it is
+        end = min([i for i in (rest.find(c, 2) for c in "/?#") if i >= 0] or [len(rest)])
+        authority = rest[2:end]
+        host = _IPV6_HOST.search(authority)
+        if host:
+            head = ("//" + _encode_iri_part(authority[:host.start()], False) + host.group()
+                    + _encode_iri_part(authority[host.end():], False))
+            rest = rest[end:]
+    body, sep, frag = rest.partition("#")
+    iri = scheme + head + _encode_iri_part(body, False) + sep + _encode_iri_part(frag, False)
+    check = scheme + _encode_iri_part(head, False) + iri[len(scheme) + len(head):]
+    return iri if _VALID_IRI.match(check) else None
 
 
 def lower_camel(relation: str) -> str:
@@ -163,8 +220,19 @@ def check_base_iri(base_iri: str | None) -> str:
 # ----------------------------------------------------------------------------- literals
 
 
+#: Characters XML 1.0 cannot carry (C0 controls but tab/newline/return, U+FFFE/U+FFFF, lone
+#: surrogates): every format writes a space instead, so all exports hold the same literals and
+#: character offsets into a text stay valid.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """``value`` with the characters XML 1.0 cannot carry replaced by spaces (same length)."""
+    return _NOT_XML.sub(" ", value)
+
+
 def _string(value) -> Literal:
-    return Literal(str(value))
+    return Literal(clean_text(str(value)))
 
 
 def decimal_literal(value: float) -> Literal:
@@ -323,8 +391,9 @@ def article_triples(ns: Namespaces, article) -> Iterator[tuple]:
     yield s, DCTERMS.identifier, _string(article.id)
     if article.title:
         yield s, SCHEMA.headline, _string(article.title)
-    if article.url and _SCHEME.match(article.url):
-        yield s, SCHEMA.url, URIRef(safe_iri(article.url))
+    url = safe_iri(article.url) if article.url else None
+    if url:
+        yield s, SCHEMA.url, URIRef(url)
     published = date_literal(article.published)
     if published is not None:
         yield s, SCHEMA.datePublished, published
@@ -694,6 +763,7 @@ def write_rdf(data: GraphData, path: str | Path, fmt: str | None = None,
                 write_jsonld(graph, tmp, base)
             else:
                 graph.serialize(destination=str(tmp), format=serializer, encoding="utf-8")
+        _check_well_formed(tmp, fmt, path)
         os.replace(tmp, path)
         return count
     except OSError as exc:
@@ -703,6 +773,20 @@ def write_rdf(data: GraphData, path: str | Path, fmt: str | None = None,
             bar.close()
         if tmp.exists():
             tmp.unlink()
+
+
+def _check_well_formed(tmp: Path, fmt: str, target: Path) -> None:
+    """Parse an RDF/XML export with a strict, streaming parser (expat) before it replaces the
+    target: a serializer problem is an error, never a file other tools cannot read. (JSON-LD
+    is written by ``json.dump`` and the other formats by our own escaping writers.)"""
+    if fmt != "xml":
+        return
+    try:
+        with open(tmp, "rb") as fh:
+            xml.parsers.expat.ParserCreate().ParseFile(fh)
+    except xml.parsers.expat.ExpatError as exc:
+        raise UserError(f"the {fmt} export is not well-formed ({exc}); {str(target)!r} was not "
+                        f"written") from None
 
 
 # ----------------------------------------------------------------------------- validation

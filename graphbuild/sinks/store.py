@@ -12,6 +12,9 @@ import datetime as _dt
 import decimal
 import os
 import re
+import shutil
+import sys
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,6 +22,7 @@ from pathlib import Path
 
 import ladybug
 
+from ..cypher_guard import check_read_only
 from ..errors import UserError
 from ..merge import GraphData, analyst_edges, merge_actor
 from ..model import ACTOR_PROPS, ARTICLE_PROPS, EVENT_PROPS, Actor, Article, Event
@@ -145,24 +149,130 @@ class WriteStats:
     edges_removed: int = 0
 
 
+#: Engine messages of an I/O failure (full disk, EIO, a failed checkpoint), as opposed to Cypher
+#: errors: after one, LadybugDB must not be closed (its destructor would abort the process).
+_IO_MARKERS = ("IO exception", "Checkpoint failed", "refuses further writes", "Storage exception",
+               "No space left")
+#: Stores whose engine failed on I/O: kept referenced and never closed (see :func:`abandoned`).
+_ABANDONED: list = []
+#: How long a reader waits for a writer that is finishing a checkpoint.
+RECOVERY_WAIT_SECONDS = 20.0
+
+
+class StoreIOError(UserError):
+    """The store's disk failed (full, read-only, I/O error): one line, committed batches kept."""
+
+
+def abandoned() -> bool:
+    """True if a store hit an I/O error in this process: exit with ``os._exit`` (no destructors)."""
+    return bool(_ABANDONED)
+
+
+def _is_io_error(exc: BaseException) -> bool:
+    return isinstance(exc, RuntimeError) and any(m in str(exc) for m in _IO_MARKERS)
+
+
+def _disk_cause(path: Path, exc: BaseException) -> str:
+    """The cause of an I/O failure in one phrase: a full disk says so, with the free space."""
+    try:
+        free = shutil.disk_usage(path.parent if path.parent.exists() else ".").free
+    except OSError:
+        free = None
+    if free is not None and free < 4 * 1024 * 1024:
+        return f"no space left on the device of {path.parent} ({free // 1024} KB free)"
+    return _first_line(exc)
+
+
+def _warn(msg: str) -> None:
+    print(f"graphbuild: {msg}", file=sys.stderr, flush=True)
+
+
 class Store:
     """An open LadybugDB database with the graphbuild schema (use :func:`open_store`)."""
 
     def __init__(self, path: str | Path, read_only: bool = False):
         self.path = Path(path)
         self.read_only = read_only
+        self.db = self.conn = None
+        self.db = self._open_database()
         try:
-            self.db = ladybug.Database(str(self.path), read_only=read_only)
             self.conn = ladybug.Connection(self.db)
         except RuntimeError as exc:
             raise UserError(f"cannot open store {self.path}: {_first_line(exc)}") from None
         if not read_only:
             for stmt in schema_statements():
-                self.conn.execute(stmt)
+                self.execute(stmt)
+
+    def _open_database(self):
+        """Open the engine; recover a torn write-ahead log or an interrupted checkpoint."""
+        path, ro = str(self.path), self.read_only
+        try:
+            return ladybug.Database(path, read_only=ro)
+        except RuntimeError as exc:
+            msg = str(exc)
+            if "WAL file is corrupted" in msg or "Checksum verification failed" in msg:
+                # the log ends in a transaction that never committed (full disk, crash):
+                # replay up to it, which is every committed batch
+                db = self._open_or_fail(throw_on_wal_replay_failure=False)
+                _warn(f"store {self.path}: the write-ahead log ended in an incomplete write (full "
+                      f"disk or crash); every transaction committed before it was recovered")
+                return db
+            if "checkpoint recovery is pending" in msg and ro:
+                self._finish_checkpoint()
+                return self._open_or_fail()
+            raise UserError(f"cannot open store {self.path}: {_open_problem(self.path, exc)}") from None
+
+    def _open_or_fail(self, **options):
+        try:
+            return ladybug.Database(str(self.path), read_only=self.read_only, **options)
+        except RuntimeError as exc:
+            raise UserError(f"cannot open store {self.path}: {_open_problem(self.path, exc)}") from None
+
+    def _finish_checkpoint(self) -> None:
+        """A checkpoint was interrupted (kill -9, full disk): complete it with a short read-write
+        open (the engine's own recovery), waiting while a writer still holds the store."""
+        deadline = time.monotonic() + RECOVERY_WAIT_SECONDS
+        while True:
+            try:
+                db = ladybug.Database(str(self.path), read_only=False,
+                                      throw_on_wal_replay_failure=False)
+            except RuntimeError as exc:
+                if "Could not set lock" in str(exc) and time.monotonic() < deadline:
+                    time.sleep(0.2)  # the writer is finishing its checkpoint
+                    continue
+                try:  # a writer finished the checkpoint meanwhile?
+                    ladybug.Database(str(self.path), read_only=True).close()
+                    return
+                except RuntimeError:
+                    pass
+                raise UserError(
+                    f"cannot open store {self.path}: an interrupted checkpoint must be completed "
+                    f"first, which failed ({_disk_cause(self.path, exc)}); fix that, then run "
+                    f"`graphbuild check --store {self.path}`") from None
+            db.close()
+            return
+
+    def _fail(self, exc: BaseException):
+        """An engine error -> :class:`StoreIOError` for I/O failures (the store is abandoned,
+        never closed), else the RuntimeError itself (Cypher errors)."""
+        if not _is_io_error(exc):
+            raise exc
+        if self.db is not None:
+            _ABANDONED.append((self.db, self.conn))
+            self.db = None
+        verb = "read" if self.read_only else "write"
+        kept = "" if self.read_only else ("; every batch committed before is kept: free space "
+                                          "and rerun the build to complete it")
+        raise StoreIOError(f"cannot {verb} store {self.path}: {_disk_cause(self.path, exc)}{kept}") from None
 
     def execute(self, cypher: str, params: dict | None = None) -> list[list]:
         """Run one statement and return all its rows (raises RuntimeError on Cypher errors)."""
-        return self.conn.execute(cypher, params or {}).get_all()
+        if self.db is None:
+            raise StoreIOError(f"store {self.path} is closed after an I/O error")
+        try:
+            return self.conn.execute(cypher, params or {}).get_all()
+        except RuntimeError as exc:
+            self._fail(exc)
 
     def write(self, cypher: str, rows: list[dict]) -> list[list]:
         """Run an ``UNWIND $rows AS r ...`` statement over ``rows`` (a list of dicts).
@@ -191,10 +301,19 @@ class Store:
         return self.execute(text, params)
 
     def close(self) -> None:
-        if getattr(self, "db", None) is not None:
-            self.conn.close()
-            self.db.close()
-            self.db = None
+        """Close the engine; a writer checkpoints first, so that a failure is an exception here,
+        not an abort in the engine's destructor (a failed store is abandoned instead)."""
+        if self.db is None:
+            return
+        if not self.read_only:
+            try:
+                self.execute("CHECKPOINT")
+            except (UserError, RuntimeError):
+                if self.db is None:
+                    return  # abandoned: the committed batches are in the log, recovered on next open
+        self.conn.close()
+        self.db.close()
+        self.db = None
 
     def __enter__(self) -> Store:
         return self
@@ -228,6 +347,12 @@ def open_store(path: str | Path, read_only: bool = False) -> Store:
     return Store(path, read_only=read_only)
 
 
+def _open_problem(path: Path, exc: BaseException) -> str:
+    if "Could not set lock" in str(exc):
+        return "another graphbuild process is writing it (wait for it to finish)"
+    return _disk_cause(path, exc) if _is_io_error(exc) else _first_line(exc)
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
@@ -254,6 +379,13 @@ def write_graph(store: Store, data: GraphData, complete_articles: Iterable[str] 
     conn = store
     conn.execute("BEGIN TRANSACTION")
     try:
+        # 0. Articles stored with the same text and the same events: nothing to replace (an
+        #    identical rebuild writes nothing, so the store file does not grow with reruns).
+        same = _unchanged_articles(conn, data, complete)
+        if same:
+            complete -= same
+            data = GraphData(actors=data.actors, articles=data.articles,
+                             events={k: e for k, e in data.events.items() if e.article_id not in same})
         # 1. Old events to replace: all events of complete articles + batch events stored before.
         old = conn.execute(_EVENTS_OF_ARTICLES, {"ids": sorted(complete)}) if complete else []
         if data.events:
@@ -293,8 +425,11 @@ def write_graph(store: Store, data: GraphData, complete_articles: Iterable[str] 
             for art in data.articles.values():
                 new = art.to_dict()
                 old_art = stored_art.get(art.id, {})
-                rows.append({k: new[k] if new[k] is not None else old_art.get(k) for k in ARTICLE_PROPS})
-            conn.write(_MERGE_ARTICLES, rows)
+                row = {k: new[k] if new[k] is not None else old_art.get(k) for k in ARTICLE_PROPS}
+                if row != old_art:  # unchanged metadata: no write
+                    rows.append(row)
+            if rows:
+                conn.write(_MERGE_ARTICLES, rows)
             stats.articles = len(rows)
 
         # 4. Events and their links, created fresh.
@@ -320,11 +455,42 @@ def write_graph(store: Store, data: GraphData, complete_articles: Iterable[str] 
         conn.execute("COMMIT")
     except BaseException:
         try:
-            conn.execute("ROLLBACK")
-        except RuntimeError:
+            if conn.db is not None:
+                conn.execute("ROLLBACK")
+        except (RuntimeError, UserError):
             pass
         raise
     return stats
+
+
+_STORED_EVENTS = ("UNWIND $ids AS x MATCH (:Article {id: x})<-[:REPORTED_IN]-(e:Event) "
+                  "MATCH (e)-[:SOURCE]->(s:Actor) MATCH (e)-[:TARGET]->(t:Actor) "
+                  "OPTIONAL MATCH (e)-[:REPORTED_BY]->(b:Actor) RETURN x, "
+                  + ", ".join(f"e.{_q(p)}" for p in EVENT_PROPS) + ", s.id, t.id, b.id")
+
+
+def _event_key(e: Event) -> tuple:
+    row = _event_row(e)
+    return tuple(row[p] for p in EVENT_PROPS) + (e.source_id, e.target_id, e.reported_by_id)
+
+
+def _unchanged_articles(conn: Store, data: GraphData, complete: set[str]) -> set[str]:
+    """Complete articles of the batch whose stored sha256 and events are exactly the batch's."""
+    by_hash = [a for a in complete if data.articles.get(a) is not None and data.articles[a].sha256]
+    if not by_hash:
+        return set()
+    stored_sha = conn.article_hashes(by_hash)
+    same = {a for a in by_hash if stored_sha.get(a) == data.articles[a].sha256}
+    if not same:
+        return set()
+    stored: dict[str, set] = {a: set() for a in same}
+    for row in conn.execute(_STORED_EVENTS, {"ids": sorted(same)}):
+        stored[row[0]].add(tuple(row[1:]))
+    batch: dict[str, set] = {a: set() for a in same}
+    for e in data.events.values():
+        if e.article_id in batch:
+            batch[e.article_id].add(_event_key(e))
+    return {a for a in same if stored[a] == batch[a]}
 
 
 def bulk_load(path: str | Path, data: GraphData) -> dict[str, int]:
@@ -370,7 +536,10 @@ def bulk_load(path: str | Path, data: GraphData) -> dict[str, int]:
         copied = {}
         for table, df in frames.items():  # node tables first (dict order), then links and edges
             if len(df):
-                store.conn.execute(f"COPY {table} FROM df")
+                try:
+                    store.conn.execute(f"COPY {table} FROM df")
+                except RuntimeError as exc:
+                    store._fail(exc)
             copied[table] = len(df)
         store.checkpoint()
     return copied
@@ -514,9 +683,12 @@ def resolve_actor_params(store: Store, params: dict) -> dict:
 def run_query(path: str | Path, cypher: str, params: dict | None = None) -> tuple[list[str], list[list]]:
     """Run read-only Cypher on the store at ``path``: ``(columns, rows)``.
 
-    Opens the store read-only, so it works while a build is writing. Cypher errors become a
-    one-line :class:`UserError`.
+    Opens the store read-only, so it works while a build is writing. Statements that could
+    touch files, extensions, settings or the store are refused before they run
+    (:func:`graphbuild.cypher_guard.check_read_only`). Cypher errors become a one-line
+    :class:`UserError`.
     """
+    check_read_only(cypher)
     with open_store(path, read_only=True) as store:
         try:
             result = store.conn.execute(cypher, resolve_actor_params(store, params or {}))
@@ -525,6 +697,8 @@ def run_query(path: str | Path, cypher: str, params: dict | None = None) -> tupl
             columns = result.get_column_names()
             rows = [[_plain(v) for v in row] for row in result.get_all()]
         except RuntimeError as exc:
+            if _is_io_error(exc):
+                store._fail(exc)
             raise UserError(f"query failed: {_first_line(exc)}") from None
     return columns, rows
 
@@ -533,3 +707,72 @@ def store_size(path: str | Path) -> int:
     """Bytes on disk of the store file and its write-ahead log."""
     path = Path(path)
     return sum(os.path.getsize(p) for p in (path, Path(str(path) + ".wal")) if p.exists())
+
+
+def verify(store: Store) -> list[str]:
+    """Invariants of a store, as one-line problems (none: consistent).
+
+    Ids are unique per label; every event has exactly one source, one target and one article
+    (the one its ``article_id`` names) and at most one reporter; every analyst edge equals its
+    recomputation from the events. Catches pages that the engine reads back wrong. The counting
+    runs in the engine, so only problems and one row per analyst edge come back.
+    """
+    problems: list[str] = []
+    for label in ("Actor", "Article", "Event"):
+        n, distinct = store.execute(f"MATCH (n:{label}) RETURN count(n), count(DISTINCT n.id)")[0]
+        if n != distinct:
+            problems.append(f"{label} ids are not unique ({n} nodes, {distinct} distinct ids)")
+    for name, label, most in (("SOURCE", "Actor", 1), ("TARGET", "Actor", 1), ("REPORTED_IN", "Article", 1),
+                              ("REPORTED_BY", "Actor", 1)):
+        extra = store.execute(f"MATCH (e:Event)-[:{name}]->(x:{label}) WITH e, count(x) AS n "
+                              f"WHERE n > {most} RETURN count(e), min(e.id)")[0]
+        missing = [0, None] if name == "REPORTED_BY" else store.execute(
+            f"MATCH (e:Event) WHERE NOT EXISTS {{ MATCH (e)-[:{name}]->(:{label}) }} "
+            f"RETURN count(e), min(e.id)")[0]
+        n = int(extra[0]) + int(missing[0])
+        if n:
+            problems.append(f"{n} event(s) with a missing or extra {name} link "
+                            f"(first: {min(x for x in (extra[1], missing[1]) if x is not None)})")
+    wrong_article = store.execute("MATCH (e:Event)-[:REPORTED_IN]->(a:Article) WHERE a.id <> e.article_id "
+                                  "RETURN count(e), min(e.id)")[0]
+    if int(wrong_article[0]):
+        problems.append(f"{wrong_article[0]} event(s) linked to another article than their article_id "
+                        f"(first: {wrong_article[1]})")
+    want = {}
+    for s, rel, t, mentions, arts, first, last, confs in store.execute(
+            "MATCH (s:Actor)<-[:SOURCE]-(e:Event)-[:TARGET]->(t:Actor) "
+            "WHERE NOT e.negated AND e.modality <> 'hypothetical' "
+            "RETURN s.id, e.relation, t.id, count(*), count(DISTINCT e.article_id), min(e.date), "
+            "max(e.date), collect(e.confidence)"):
+        if rel in RELATION_NAMES:
+            miss = 1.0
+            for c in confs:
+                miss *= 1.0 - max(0.0, min(1.0, c))
+            want[(s, rel, t)] = (int(mentions), int(arts), first, last, round(1.0 - miss, 4))
+    have = {}
+    for rel in RELATION_NAMES:
+        for s, t, *values in store.execute(
+                f"MATCH (a:Actor)-[r:{rel}]->(b:Actor) RETURN a.id, b.id, r.mentions, r.articles, "
+                "r.first_seen, r.last_seen, r.confidence"):
+            if (s, rel, t) in have:
+                problems.append(f"analyst edge {s} {rel} {t} is stored twice")
+            have[(s, rel, t)] = tuple(values)
+    wrong = [k for k in set(want) | set(have) if not _same_edge(want.get(k), have.get(k))]
+    if wrong:
+        k = sorted(wrong)[0]
+        problems.append(f"{len(wrong)} analyst edge(s) differ from their recomputation from the events "
+                        f"(first: {' '.join(k)}: stored {have.get(k)}, events give {want.get(k)})")
+    return problems
+
+
+def _same_edge(a, b) -> bool:
+    if a is None or b is None:
+        return a is b
+    # the noisy-OR is rounded to 4 places; another multiplication order may round 1e-4 apart
+    return tuple(a[:4]) == tuple(b[:4]) and abs(float(a[4] or 0) - float(b[4] or 0)) < 1.5e-4
+
+
+def check(path: str | Path) -> tuple[dict[str, int], list[str]]:
+    """Counts and invariant problems of the store at ``path`` (opened read-only)."""
+    with open_store(path, read_only=True) as store:
+        return _counts(store), verify(store)
