@@ -244,3 +244,11 @@ def test_agreeing_that_is_a_statement_not_a_pledge(extract_text):
     assert not extract_text("Germany, France, Italy and Spain all agreed that vaccines must be shared.")
     assert {("DEU", "PLEDGED", "FRA"), ("FRA", "PLEDGED", "DEU")} <= \
         keys(extract_text("Germany and France agreed to share vaccines."))
+
+
+def test_they_after_a_meeting_are_its_two_parties(extract_text):
+    recs = extract_text("Kenyan President William Ruto met Ugandan President Yoweri Museveni in Kampala. "
+                        "They also agreed to cooperate closely on trade.")
+    second = [r for r in recs if r["trigger"].startswith("cooperate")]
+    assert {(r["source"]["country"], r["relation"], r["target"]["country"]) for r in second} == \
+        {("KEN", "PLEDGED", "UGA"), ("UGA", "PLEDGED", "KEN")}

@@ -79,6 +79,14 @@ class DocActors:
     turns: list[tuple[int, ActorEntry | None]] = field(default_factory=list)
     #: Travel destinations found so far: (token of the trigger, country), in text order.
     destinations: list[tuple[int, str]] = field(default_factory=list)
+    #: The two parties of each two-party event found so far: (token of the trigger, a, b).
+    parties: list[tuple[int, "Resolved", "Resolved"]] = field(default_factory=list)
+
+    def last_parties(self, i: int) -> tuple["Resolved", "Resolved"] | None:
+        """The two parties of the latest event before token ``i``'s sentence ("They also agreed")."""
+        start = self.doc[i].sent.start
+        found = [(a, b) for j, a, b in self.parties if j < start]
+        return found[-1] if found else None
 
     def destination_before(self, i: int) -> str | None:
         """The country of the latest trip announced before token ``i`` ("will travel to Rabat")."""

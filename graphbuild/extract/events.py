@@ -518,6 +518,11 @@ def _valid(r: Resolved | None) -> bool:
     return r is not None and r.entry.role != "MED"
 
 
+def _plural_pair(tok: Token) -> bool:
+    """ "they", "both", "the two leaders": a subject that names the two parties met before."""
+    return tok.lower_ in ("they", "both") or any(c.dep_ == "nummod" and c.lower_ == "two" for c in tok.children)
+
+
 def _named_appositive(acts: DocActors, tok: Token) -> Token:
     """A description with a named person in apposition ("the general manager of X, Dr Ali Tamim")
     stands for the person."""
@@ -566,8 +571,15 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
         trace.update(reported_by=speaker, reported_by_token=speaker_tok.text if speaker_tok is not None else None)
     # sources
     src_toks = subject_tokens(tok) if frame.pos == "VERB" else _nominal_sources(acts, tok, frame, cues)
-    sources = []
+    sources: list[Resolved] = []
     src_toks = [_named_appositive(acts, s) for s in src_toks]
+    if frame.mutual and len(src_toks) == 1 and _plural_pair(src_toks[0]):
+        pair = acts.last_parties(tok.i)  # "They also agreed ...", "the two ministers discussed ...":
+        if pair is not None:              # the two parties of the event just reported
+            for r in pair:
+                t_src.append(_arg_note(src_toks[0], r, "the two parties of the previous event", None))
+            sources.extend(pair)
+            src_toks = []
     for s in src_toks:
         if s.i == tok.i:  # a release's own headline act
             sources.append(Resolved(acts.issuer_entry, tok.i, tok.i, 0.7))
@@ -664,6 +676,8 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
         frame = _replace(frame, relation="CRITICIZED", cameo="111")
     date = _event_date(tok, sent, article_date)
     trigger_tokens = _trigger_tokens(tok, frame)
+    if trace is None and frame.pos == "VERB" and len(pairs) <= 2 and all(t.entry.kind != "OTHER" for _, t in pairs):
+        acts.parties.append((tok.i, pairs[0][0], pairs[0][1]))
     out = []
     for s, t in pairs:
         conf = frame.confidence * min(s.quality, 1.0) * min(t.quality, 1.0)
