@@ -14,7 +14,9 @@ What is kept, and why (see README.md, "phoenix.tsv"):
 - surface forms are dropped when they are one word (people: bare surnames and mononyms), when
   every word is a common lower-case word of the news corpus ("Anarchist Struggle", "Interior
   Ministry"), when the project's curated files already use them, or when two Phoenix entries
-  of different countries share them. One-word acronyms of groups are kept in capitals and only
+  of different countries share them; an entry is left out when one of its names is already
+  curated (the project's row, with its id, is the actor), and so is a form that contains a curated
+  name ("Prime Minister Benjamin Netanyahu"). One-word acronyms of groups are kept in capitals and only
   ever match in capitals.
 """
 
@@ -239,9 +241,16 @@ def review(entries: list[dict], common: set[str], curated: set[str]) -> list[dic
             owners[s.lower()].add((e["country"] or e["cameo"][:3], i))
     out = []
     seen: set[str] = set()
+    multi = {c for c in curated if " " in c}
     for i, e in enumerate(entries):
+        if any(s.lower() in curated for s in e["aliases"]):
+            continue  # the project already lists this actor (with its own id): no second entry
         keep = []
         for s in dict.fromkeys(e["aliases"]):
+            words = s.lower().split()
+            grams = {" ".join(words[a:b]) for a in range(len(words)) for b in range(a + 2, len(words) + 1)}
+            if grams & multi:
+                continue  # "Prime Minister Benjamin Netanyahu": a curated name inside a longer form
             low = s.lower()
             if low in seen or not keep_surface(s, e["kind"], common, curated):
                 continue
