@@ -427,7 +427,8 @@ def _us_state_readings(acts: DocActors) -> None:
         cue = bool(words) and (words[0] in US_STATE_CUES or words[:3] == ["secretary", "of", "state"]
                                or words[:2] == ["general", "assembly"])
         cue = cue or (before is not None and before.how == "place" and before.entry.country == "USA")
-        cue = cue or (m.start >= 2 and doc[m.start - 2].lower_ == "state" and prev is not None and prev.lower_ == "of")
+        cue = cue or (m.start >= 2 and prev is not None and prev.lower_ in ("of", "from") and
+                      doc[m.start - 2].lower_ in US_STATE_CUES | {"senator", "congressman", "congresswoman"})
         cue = cue or (bool(us_places) and not other)  # US places in the article, nothing else of Georgia
         if cue:
             new = Mention(m.start, m.end, usa, "place", m.quality)
