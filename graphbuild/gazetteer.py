@@ -37,7 +37,7 @@ def slugify(text: str) -> str:
     return slug or hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActorEntry:
     """A resolvable actor (the ACTOR object of the output contract, minus the surface text)."""
 
@@ -54,7 +54,7 @@ class ActorEntry:
                 "role": self.role, "cameo": self.cameo, "wikidata": self.wikidata, "text": text}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Alias:
     """One surface form: the entry it names and how (name, demonym, metonym, person, org)."""
 

@@ -7,6 +7,7 @@ from within-article coreference (surnames, pronouns, "the country", "the regime"
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.matcher import PhraseMatcher
@@ -152,19 +153,24 @@ class DocActors:
 
 
 # -------------------------------------------------------------------- building mentions
-class LowerMatcher:
-    """Case-insensitive phrase matching of many dictionary names by token tuples.
+_FIRST_RUN = re.compile(r"[^\W_]+")
 
-    Same results as a ``PhraseMatcher(attr="LOWER")`` (``(key, start, end)`` triples) for a small
-    part of its memory: the ~20,000 Phoenix names would keep ~150 MB of pattern Docs alive there.
+
+class LowerMatcher:
+    """Case-insensitive matching of many dictionary names against the text, by character.
+
+    Same ``(key, start, end)`` triples as a ``PhraseMatcher(attr="LOWER")`` for names whose words
+    are separated by single spaces, without tokenizing ~20,000 patterns: a PhraseMatcher keeps
+    their Docs (~150 MB) and the tokenizer would add their words to the vocabulary.
     """
 
     def __init__(self, nlp, surfaces) -> None:
-        self.index: dict[str, list[tuple[str, ...]]] = {}
-        for doc in nlp.tokenizer.pipe(surfaces, batch_size=1000):
-            toks = tuple(t.lower_ for t in doc if not t.is_space)
-            if toks:
-                self.index.setdefault(toks[0], []).append(toks)
+        self.index: dict[str, list[str]] = {}
+        for surface in surfaces:
+            low = surface.lower()
+            first = _FIRST_RUN.match(low)
+            if first:
+                self.index.setdefault(first.group(), []).append(low)
         for cands in self.index.values():
             cands.sort(key=len, reverse=True)
 
@@ -172,13 +178,17 @@ class LowerMatcher:
         return sum(len(c) for c in self.index.values())
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-        lowers = [t.lower_ for t in doc]
+        text = doc.text.lower()
+        ends = {t.idx + len(t): t.i for t in doc}
         out = []
-        for i, w in enumerate(lowers):
-            for cand in self.index.get(w, ()):
-                n = len(cand)
-                if tuple(lowers[i:i + n]) == cand:
-                    out.append((0, i, i + n))
+        for tok in doc:
+            first = _FIRST_RUN.match(tok.lower_)
+            if first is None or first.end() != len(tok.lower_) and not tok.lower_[first.end():].startswith(("-", "'", ".")):
+                continue
+            for cand in self.index.get(first.group(), ()):
+                stop = tok.idx + len(cand)
+                if stop in ends and text.startswith(cand, tok.idx):
+                    out.append((0, tok.i, ends[stop] + 1))
         return out
 
 
