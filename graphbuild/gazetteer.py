@@ -254,6 +254,9 @@ def load_phoenix_table(gaz: Gazetteer, path: Path) -> int:
         entry = ActorEntry(id=f"{prefix}-{slugify(name)}", name=name, kind=kind,
                            country=(row.get("country") or None), role=role, cameo=row.get("cameo") or None)
         how = "person" if kind == "PERSON" else "org"
+        same = gaz.aliases.get(row.get("same_as") or "")
+        if same is not None:  # another name of a curated actor: keep that actor's id and codes
+            entry, how = same.entry, same.how
         count += 1
         for s in _split(row.get("aliases", "")):
             if " " in s:

@@ -219,17 +219,19 @@ def test_places_do_not_shadow_other_entries():
 def test_phoenix_rows():
     iso = {r["iso3"] for r in records("countries.tsv")}
     header, rows = read_rows("phoenix.tsv")
-    assert header == ["name", "kind", "country", "role", "cameo", "aliases", "source", "until"]
+    assert header == ["name", "kind", "country", "role", "cameo", "aliases", "source", "until", "same_as"]
     assert all(len(r) == len(header) for r in rows)
     recs = records("phoenix.tsv")
     assert len(recs) > 10000
-    curated = {s.lower() for s in surface_index()}
+    idx = surface_index()
+    curated = {s.lower() for s in idx}
     seen = {}
     for r in recs:
         assert r["kind"] in {"PERSON", "ORGANIZATION", "GROUP", "IGO"}, r
         assert r["country"] == "" or r["country"] in iso, r
         assert r["role"] == "" or r["role"] in ROLES, r
         assert r["source"] in {"Countries", "International", "MilNonState"}, r
+        assert r["same_as"] == "" or r["same_as"] in idx, r  # the curated row it points to exists
         for s in values(r["aliases"]):
             if " " not in s:  # one word: a group's acronym, matched only in capitals
                 assert r["kind"] != "PERSON" and s.isupper(), (s, r["name"])
@@ -245,5 +247,6 @@ def test_gazetteer_loads_places_and_phoenix_rows_by_default():
     atmar = gaz.lookup("Mohammad Hanif Atmar")
     assert atmar.how == "person" and atmar.entry.country == "AFG"
     assert gaz.lookup("islamic army of aden").entry.country == "YEM"
-    # curated rows are never overridden by dictionary rows
+    # curated rows are never overridden by dictionary rows; the dictionary's other forms name the curated actor
     assert gaz.lookup("Donald Trump").entry.wikidata == "Q22686"
+    assert gaz.lookup("Prime Minister Benjamin Netanyahu").entry == gaz.lookup("Benjamin Netanyahu").entry

@@ -14,9 +14,10 @@ What is kept, and why (see README.md, "phoenix.tsv"):
 - surface forms are dropped when they are one word (people: bare surnames and mononyms), when
   every word is a common lower-case word of the news corpus ("Anarchist Struggle", "Interior
   Ministry"), when the project's curated files already use them, or when two Phoenix entries
-  of different countries share them; an entry is left out when one of its names is already
-  curated (the project's row, with its id, is the actor), and so is a form that contains a curated
-  name ("Prime Minister Benjamin Netanyahu"). One-word acronyms of groups are kept in capitals and only
+  of different countries share them. An entry that shares a name with a curated person,
+  organisation or IGO of the same country is that actor: its other forms ("Prime Minister Benjamin
+  Netanyahu", "Islamic Resistance") point to the curated row (``same_as``); an entry that shares a
+  name with anything else curated is left out. One-word acronyms of groups are kept in capitals and only
   ever match in capitals.
 """
 
@@ -155,9 +156,11 @@ def common_words(corpus: Path) -> set[str]:
     return {w for w, n in counts.items() if n >= 3}
 
 
-def curated_surfaces() -> set[str]:
-    """Lower-cased surface forms the project's own files already use."""
+def curated_surfaces() -> tuple[set[str], dict[str, tuple[str, str]]]:
+    """Lower-cased surface forms the project's own files already use, and for the names of its
+    people, organisations and IGOs: lower-cased name -> (name as written, country or IGO id)."""
     out: set[str] = set()
+    actors: dict[str, tuple[str, str]] = {}
     for name in ("countries.tsv", "igos.tsv", "organizations.tsv", "people.tsv", "cities.tsv"):
         path = HERE / name
         if not path.exists():
@@ -166,13 +169,18 @@ def curated_surfaces() -> set[str]:
         header = lines[0].split("\t")
         for line in lines[1:]:
             row = dict(zip(header, line.split("\t")))
-            for col in ("name", "aliases", "demonyms", "metonyms", "city"):
+            for col in ("name", "aliases", "demonyms", "metonyms", "place"):
                 for v in (row.get(col) or "").split("|"):
-                    if v.strip():
-                        out.add(v.strip().lower())
-                        if v.lower().startswith("the "):
-                            out.add(v[4:].strip().lower())
-    return out
+                    v = v.strip()
+                    if not v:
+                        continue
+                    out.add(v.lower())
+                    if v.lower().startswith("the "):
+                        out.add(v[4:].strip().lower())
+                    if name in ("igos.tsv", "organizations.tsv", "people.tsv") and col in ("name", "aliases"):
+                        owner = "IGO" if name == "igos.tsv" else (row.get("country") or "")
+                        actors.setdefault(v.lower(), (row["name"], owner))
+    return out, actors
 
 
 def convert(ref: Path, corpus: Path) -> list[dict]:
@@ -181,7 +189,7 @@ def convert(ref: Path, corpus: Path) -> list[dict]:
         if line and not line.startswith(("#", "iso3\t")):
             countries.add(line.split("\t")[0])
     common = common_words(corpus)
-    curated = curated_surfaces()
+    curated, actors = curated_surfaces()
     entries: list[dict] = []
     sources = [("Countries", ref / "Phoenix.Countries.actors.txt"),
                ("International", ref / "Phoenix.International.actors.txt"),
@@ -217,7 +225,7 @@ def convert(ref: Path, corpus: Path) -> list[dict]:
             entries.append({"name": title(first), "kind": kind, "country": country or "", "role": role or "",
                             "cameo": code, "aliases": aliases, "source": source,
                             "until": "" if until is None else str(until)})
-    return review(entries, common, curated)
+    return review(entries, common, curated, actors)
 
 
 def keep_surface(s: str, kind: str, common: set[str], curated: set[str]) -> bool:
@@ -228,13 +236,23 @@ def keep_surface(s: str, kind: str, common: set[str], curated: set[str]) -> bool
     alpha = [w for w in toks if re.search(r"[a-z]", w)]
     if not alpha:
         return False
-    if len(toks) == 1:  # acronyms of groups only, in capitals, never a common word
+    if " " not in s.strip():  # one word: acronyms of groups only, in capitals, never a common word
         return kind != "PERSON" and s.isupper() and 3 <= len(s) <= 8 and s.isalpha() and low not in common
     content = [w for w in alpha if w not in FUNCTION]
     return bool(content) and not all(len(w.strip(".'")) < 2 or w.strip(".'") in common for w in content)
 
 
-def review(entries: list[dict], common: set[str], curated: set[str]) -> list[dict]:
+def same_actor(e: dict, actors: dict[str, tuple[str, str]]) -> str:
+    """The curated actor this entry is (one of its names is that actor's, same country), or ""."""
+    for s in e["aliases"]:
+        hit = actors.get(s.lower())
+        if hit and (hit[1] == e["country"] or hit[1] == "IGO" and e["role"] == "IGO" or
+                    len(hit[1]) > 3 and not e["country"]):
+            return hit[0]
+    return ""
+
+
+def review(entries: list[dict], common: set[str], curated: set[str], actors: dict[str, tuple[str, str]]) -> list[dict]:
     owners: dict[str, set] = defaultdict(set)
     for i, e in enumerate(entries):
         for s in e["aliases"]:
@@ -243,14 +261,15 @@ def review(entries: list[dict], common: set[str], curated: set[str]) -> list[dic
     seen: set[str] = set()
     multi = {c for c in curated if " " in c}
     for i, e in enumerate(entries):
-        if any(s.lower() in curated for s in e["aliases"]):
-            continue  # the project already lists this actor (with its own id): no second entry
+        same = same_actor(e, actors)  # its other names become names of the project's own row
+        if not same and any(s.lower() in curated for s in e["aliases"]):
+            continue  # a name of some other curated entry: not a second actor under that name
         keep = []
         for s in dict.fromkeys(e["aliases"]):
             words = s.lower().split()
             grams = {" ".join(words[a:b]) for a in range(len(words)) for b in range(a + 2, len(words) + 1)}
-            if grams & multi:
-                continue  # "Prime Minister Benjamin Netanyahu": a curated name inside a longer form
+            if grams & multi and not same:
+                continue  # a curated name inside a longer form of another entry
             low = s.lower()
             if low in seen or not keep_surface(s, e["kind"], common, curated):
                 continue
@@ -262,7 +281,7 @@ def review(entries: list[dict], common: set[str], curated: set[str]) -> list[dic
             seen.add(low)
             keep.append(s)
         if keep:
-            out.append({**e, "aliases": keep})
+            out.append({**e, "aliases": keep, "same_as": same})
     return out
 
 
@@ -272,11 +291,12 @@ def write(entries: list[dict], path: Path) -> None:
                  "# MIT licence, (c) 2014 Open Event Data Alliance) by convert_phoenix.py; reviewed by its rules (see README.md).\n"
                  "# Columns: name, kind, country (ISO3 or empty), role, cameo (Phoenix code), aliases (the first is the\n"
                  "# dictionary's own name; all-capital one-word aliases match only in capitals), source, until (year the\n"
-                 "# code in force ended; empty = still in force when the dictionary was made, 2014).\n")
-        fh.write("name\tkind\tcountry\trole\tcameo\taliases\tsource\tuntil\n")
+                 "# code in force ended; empty = still in force when the dictionary was made, 2014), same_as (the name of\n"
+                 "# the curated row this entry is: its aliases then name that row's actor, with that row's id).\n")
+        fh.write("name\tkind\tcountry\trole\tcameo\taliases\tsource\tuntil\tsame_as\n")
         for e in entries:
             fh.write("\t".join([e["name"], e["kind"], e["country"], e["role"], e["cameo"], "|".join(e["aliases"]),
-                                e["source"], e["until"]]) + "\n")
+                                e["source"], e["until"], e["same_as"]]) + "\n")
 
 
 def main(argv: list[str]) -> int:
