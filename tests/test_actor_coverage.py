@@ -187,3 +187,11 @@ def test_a_first_name_is_not_a_city(nlp):
                         ("The actor Sydney Sweeney visited a school.", "Sydney")):
         doc, acts = mentions(nlp, text)
         assert not [m for m in acts.mentions if m.how == "place" and m.text(doc) == first]
+
+
+def test_a_place_someone_travels_to_is_not_their_nationality(nlp):
+    m = mention_of(nlp, "Deputy Minister Jane Holloway will travel to Ankara, Turkey, and Madrid, Spain, next week.",
+                   "Jane Holloway")
+    assert m.entry.kind == "PERSON" and m.entry.country not in ("TUR", "ESP")
+    m = mention_of(nlp, "The delegation will travel to Ankara and Madrid next week.", "Ankara")
+    assert m.how == "place" and m.entry.country == "TUR"

@@ -393,9 +393,16 @@ def _inside_longer_person(doc: Doc, s: int, e: int) -> bool:
 
 
 def _locative(doc: Doc, s: int, e: int) -> bool:
-    """The span is the object of a locative preposition ("in Kabul", "arrived at the White House")."""
-    head = doc[s:e].root
-    return head.dep_ == "pobj" and head.head.lower_ in LOCATIVE
+    """The span is (in) the object of a locative preposition: "in Kabul", "arrived at the White
+    House", "travel to Istanbul and Ankara, Turkey" (conjuncts and appositives of the object too)."""
+    tok = doc[s:e].root
+    for _ in range(6):
+        if tok.dep_ == "pobj":
+            return tok.head.lower_ in LOCATIVE
+        if tok.dep_ not in ("conj", "appos", "compound") or tok.head is tok:
+            return False
+        tok = tok.head
+    return False
 
 
 def _not_a_person(span: Span) -> bool:
@@ -455,8 +462,10 @@ def _locate_titled_people(acts: DocActors) -> None:
         if m.how != "ner-person" or e.country or not e.role or e.role == "IGO":
             continue
         sent = acts.doc[m.start].sent
+        # a place they are in or travel to is not their nationality ("Deputy Secretary X's travel to Turkey")
         near = [(o.start, o.entry.country) for o in acts.mentions
-                if o is not m and o.entry.country and sent.start <= o.start < sent.end]
+                if o is not m and o.entry.country and sent.start <= o.start < sent.end
+                and o.how != "place" and not _locative(acts.doc, o.start, o.end)]
         country = min(near)[1] if near else acts.salient_country(m.start, set())
         if country:
             new = ActorEntry(id=e.id, name=e.name, kind=e.kind, country=country, role=e.role,
