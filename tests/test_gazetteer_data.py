@@ -225,6 +225,8 @@ def test_phoenix_rows():
     assert len(recs) > 10000
     idx = surface_index()
     curated = {s.lower() for s in idx}
+    role_words = {w for r in records("titles.tsv") for w in r["title"].split()}
+    role_words |= {w for r in records("agents.tsv") for w in (r["phrase"] + " " + r["plural"]).split()}
     seen = {}
     for r in recs:
         assert r["kind"] in {"PERSON", "ORGANIZATION", "GROUP", "IGO"}, r
@@ -237,6 +239,13 @@ def test_phoenix_rows():
                 assert r["kind"] != "PERSON" and s.isupper(), (s, r["name"])
             assert s.lower() not in curated, s
             assert seen.setdefault(s.lower(), r["name"]) == r["name"], (s, r["name"], seen[s.lower()])
+            words = [w.strip(".,'") for w in s.lower().replace("-", " ").split()]
+            content = [w for w in words if w not in {"the", "of", "and", "for", "a", "in"}]
+            assert not content or len(content) > 3 or not all(w in role_words or w in PRONOUNS for w in content), \
+                (s, "a bare role noun or pronoun, not a name")
+
+
+PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "us", "his", "its", "their"}
 
 
 def test_gazetteer_loads_places_and_phoenix_rows_by_default():

@@ -13,7 +13,7 @@ What is kept, and why (see README.md, "phoenix.tsv"):
 - people last in office before 1980 are left out (not in current news, and their names collide);
 - surface forms are dropped when they are one word (people: bare surnames and mononyms), when
   every word is a common lower-case word of the news corpus ("Anarchist Struggle", "Interior
-  Ministry"), when the project's curated files already use them, or when two Phoenix entries
+  Ministry"), when up to three words are all role words ("Revolutionary Army", "Islamic Front"), when the project's curated files already use them, or when two Phoenix entries
   of different countries share them. An entry that shares a name with a curated person,
   organisation or IGO of the same country is that actor: its other forms ("Prime Minister Benjamin
   Netanyahu", "Islamic Resistance") point to the curated row (``same_as``); an entry that shares a
@@ -145,6 +145,19 @@ def classify(code: str, countries: set[str], name: str, is_person: bool):
     return kind, head, role
 
 
+def role_words() -> set[str]:
+    """Words of the agent nouns and titles (``agents.tsv``, ``titles.tsv``) and of role adjectives."""
+    out = {"islamic", "muslim", "christian", "catholic", "revolutionary", "popular", "people's", "peoples",
+           "national", "royal", "armed", "united", "democratic", "liberation", "non", "governmental",
+           "organisation", "organization", "left", "right", "order", "resistance", "aid", "relief", "ngo"}
+    for name in ("agents.tsv", "titles.tsv"):
+        for line in (HERE / name).read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                cells = line.split("\t")
+                out.update(w for c in (cells[0], cells[-1] if name == "agents.tsv" else "") for w in c.lower().split())
+    return out
+
+
 def common_words(corpus: Path) -> set[str]:
     """Words written in lower case at least three times in the news corpus."""
     counts: Counter = Counter()
@@ -183,7 +196,11 @@ def curated_surfaces() -> tuple[set[str], dict[str, tuple[str, str]]]:
     return out, actors
 
 
+ROLE_WORDS: set[str] = set()
+
+
 def convert(ref: Path, corpus: Path) -> list[dict]:
+    ROLE_WORDS.update(role_words())
     countries = set()
     for line in (HERE / "countries.tsv").read_text(encoding="utf-8").splitlines():
         if line and not line.startswith(("#", "iso3\t")):
@@ -236,10 +253,12 @@ def keep_surface(s: str, kind: str, common: set[str], curated: set[str]) -> bool
     alpha = [w for w in toks if re.search(r"[a-z]", w)]
     if not alpha:
         return False
+    content = [w.strip(".,'()") for w in alpha if w not in FUNCTION]
+    if len(content) <= 3 and all(w in ROLE_WORDS for w in content):
+        return False  # "Revolutionary Army", "Islamic Front", "NGO": role nouns, not a name
     if " " not in s.strip():  # one word: acronyms of groups only, in capitals, never a common word
         return kind != "PERSON" and s.isupper() and 3 <= len(s) <= 8 and s.isalpha() and low not in common
-    content = [w for w in alpha if w not in FUNCTION]
-    return bool(content) and not all(len(w.strip(".'")) < 2 or w.strip(".'") in common for w in content)
+    return bool(content) and not all(len(w) < 2 or w in common for w in content)
 
 
 def same_actor(e: dict, actors: dict[str, tuple[str, str]]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from spacy.attrs import IDX, LENGTH, LOWER
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
@@ -165,30 +166,52 @@ class LowerMatcher:
     """
 
     def __init__(self, nlp, surfaces) -> None:
-        self.index: dict[str, list[str]] = {}
+        #: first word -> {length in characters: names}; a name is checked only where its last
+        #: character ends a token, so frequent first words ("the", "national") stay cheap.
+        self.index: dict[str, dict[int, set[str]]] = {}
         for surface in surfaces:
             low = surface.lower()
             first = _FIRST_RUN.match(low)
             if first:
-                self.index.setdefault(first.group(), []).append(low)
-        for cands in self.index.values():
-            cands.sort(key=len, reverse=True)
+                self.index.setdefault(first.group(), {}).setdefault(len(low), set()).add(low)
+        self.lengths = {k: sorted(v, reverse=True) for k, v in self.index.items()}
+        self.keys: dict[int, str | None] = {}
 
     def __len__(self) -> int:
-        return sum(len(c) for c in self.index.values())
+        return sum(len(names) for by_len in self.index.values() for names in by_len.values())
+
+    def _key(self, lower_hash: int, strings) -> str | None:
+        """The index key of a token (its first letters/digits, cached by the token's LOWER hash)."""
+        key = self.keys.get(lower_hash, False)
+        if key is False:
+            low = strings[lower_hash]
+            first = _FIRST_RUN.match(low)
+            key = None
+            if first and first.group() in self.index and (first.end() == len(low) or low[first.end()] in "-'."):
+                key = first.group()
+            self.keys[lower_hash] = key
+        return key
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-        text = doc.text.lower()
-        ends = {t.idx + len(t): t.i for t in doc}
+        if not len(doc):
+            return []
+        arr = doc.to_array([IDX, LENGTH, LOWER]).tolist()
+        strings = doc.vocab.strings
+        text = None
+        ends = None
         out = []
-        for tok in doc:
-            first = _FIRST_RUN.match(tok.lower_)
-            if first is None or first.end() != len(tok.lower_) and not tok.lower_[first.end():].startswith(("-", "'", ".")):
+        for i, (start, _, lower_hash) in enumerate(arr):
+            key = self._key(lower_hash, strings)
+            if key is None:
                 continue
-            for cand in self.index.get(first.group(), ()):
-                stop = tok.idx + len(cand)
-                if stop in ends and text.startswith(cand, tok.idx):
-                    out.append((0, tok.i, ends[stop] + 1))
+            if text is None:
+                text = doc.text.lower()
+                ends = {a + n: k for k, (a, n, _) in enumerate(arr)}
+            by_len = self.index[key]
+            for n in self.lengths[key]:
+                stop = start + n
+                if stop in ends and text[start:stop] in by_len[n]:
+                    out.append((0, i, ends[stop] + 1))
         return out
 
 
