@@ -195,3 +195,22 @@ def test_a_place_someone_travels_to_is_not_their_nationality(nlp):
     assert m.entry.kind == "PERSON" and m.entry.country not in ("TUR", "ESP")
     m = mention_of(nlp, "The delegation will travel to Ankara and Madrid next week.", "Ankara")
     assert m.how == "place" and m.entry.country == "TUR"
+
+
+@pytest.mark.parametrize("text,surface,country,role", [
+    ("Nigeria's Securities and Exchange Commission fined the bank.", "Securities", "NGA", "GOV"),
+    ("The Peruvian Congress voted to remove the president.", "Congress", "PER", "LEG"),
+    ("Brazil's National Congress approved the pension law.", "Congress", "BRA", "LEG"),
+    ("Congress passed the spending bill on Friday.", "Congress", "USA", "LEG"),
+])
+def test_a_national_body_belongs_to_the_country_that_names_it(nlp, text, surface, country, role):
+    m = mention_of(nlp, text, surface)
+    assert (m.entry.country, m.entry.role) == (country, role)
+
+
+def test_a_newspaper_name_inside_a_longer_name_is_not_the_newspaper(nlp):
+    doc, acts = mentions(nlp, "Kenya expelled two diplomats. The Independent Electoral and Boundaries "
+                              "Commission said it would audit the vote.")
+    assert not [m for m in acts.mentions if m.entry.role == "MED"]
+    m = mention_of(nlp, "The Independent reported the story on Monday.", "Independent")
+    assert m.entry.role == "MED"

@@ -324,6 +324,8 @@ def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True
             continue  # a dictionary name matched case-insensitively must be written as a name
         if alias.how == "place" and _inside_longer_person(doc, s, e):
             continue  # "Orlando Bloom", "Sydney Sweeney": a first name, not the city
+        if alias.entry.role == "MED" and _continues_entity(doc, e):
+            continue  # "The Independent Electoral and Boundaries Commission" is not the newspaper
         taken.update(range(s, e))
         entry, how = alias.entry, alias.how
         if how == "metonym" and _locative(doc, s, e) and entry.country in gaz.countries:
@@ -332,6 +334,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True
         if how == "person" and alias.priority <= 5:
             dictionary_people.append(acts.mentions[-1])
     _us_state_readings(acts)
+    _rehome_national_bodies(acts)
     for m in dictionary_people:  # "U.N. mediator Diego Cordovez": the sentence's title beats an old dictionary code
         country, role, igo = _person_context(acts, doc[m.start:m.end])
         if (igo or country) and (country, role if country else "IGO") != (m.entry.country, m.entry.role):
@@ -408,11 +411,47 @@ def _written_as_name(span: Span) -> bool:
 
 
 def _inside_longer_person(doc: Doc, s: int, e: int) -> bool:
-    ents = [t for t in doc[s:e] if t.ent_type_ == "PERSON"]
-    if not ents:
+    """The span lies inside a longer PERSON entity (read from the IOB tags, no Span objects)."""
+    if doc[s].ent_type_ != "PERSON":
         return False
-    ent = next((x for x in doc.ents if x.start <= s < x.end), None)
-    return ent is not None and ent.label_ == "PERSON" and (ent.start < s or ent.end > e)
+    before = doc[s].ent_iob_ == "I"
+    after = e < len(doc) and doc[e].ent_iob_ == "I" and doc[e].ent_type_ == "PERSON"
+    return before or after
+
+
+def _continues_entity(doc: Doc, e: int) -> bool:
+    """A named entity goes on past token ``e`` with capitalised words."""
+    return e < len(doc) and doc[e].ent_iob_ == "I" and doc[e].text[:1].isupper()
+
+
+def _rehome_national_bodies(acts: DocActors) -> None:
+    """A national body named after another country's name or demonym belongs to that country:
+    "Brazil's Congress", "the Peruvian Congress" (the gazetteer's bare "Congress" is the US one)."""
+    doc, gaz = acts.doc, acts.gaz
+    for idx, m in enumerate(acts.mentions):
+        e = m.entry
+        if m.how != "org" or e.role not in NATIONAL_ROLES or not e.country or m.start == 0:
+            continue
+        j = m.start - 1
+        while j > m.start - 4 and j > 0 and j not in acts.by_token and doc[j].is_alpha and doc[j].is_title:
+            j -= 1  # "Brazil's National Congress"
+        if doc[j].text in ("'s", "’s") and j > 0:
+            j -= 1
+        if doc[j].lower_ == "the" and j > 0:
+            continue
+        owner = acts.by_token.get(j)
+        if owner is None or owner.how not in ("name", "demonym", "metonym") or not owner.entry.country \
+                or owner.entry.country == e.country:
+            continue
+        iso3 = owner.entry.country
+        text = doc[m.start:m.end].text
+        country = gaz.countries.get(iso3)
+        name = f"{country.name if country else iso3} {text}"
+        new = Mention(m.start, m.end, ActorEntry(id=f"org-{slugify(name)}", name=name, kind=e.kind, country=iso3,
+                                                 role=e.role, cameo=iso3 + e.role), "org", 0.85)
+        acts.mentions[idx] = new
+        for i in range(m.start, m.end):
+            acts.by_token[i] = new
 
 
 def _locative(doc: Doc, s: int, e: int) -> bool:
