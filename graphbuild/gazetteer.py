@@ -37,7 +37,7 @@ def slugify(text: str) -> str:
     return slug or hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActorEntry:
     """A resolvable actor (the ACTOR object of the output contract, minus the surface text)."""
 
@@ -54,7 +54,7 @@ class ActorEntry:
                 "role": self.role, "cameo": self.cameo, "wikidata": self.wikidata, "text": text}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Alias:
     """One surface form: the entry it names and how (name, demonym, metonym, person, org)."""
 
@@ -73,6 +73,10 @@ class Gazetteer:
     titles: dict[str, str] = field(default_factory=dict)
     regions: dict[str, frozenset[str]] = field(default_factory=dict)
     orgs: dict[str, ActorEntry] = field(default_factory=dict)
+    #: Place name (city, US state, landmark) -> ISO3 of its country.
+    places: dict[str, str] = field(default_factory=dict)
+    #: The 50 US states (and DC), which must never read as a similarly named country.
+    us_states: set[str] = field(default_factory=set)
     #: Surname -> the one gazetteer person with it (None when several share it).
     surnames: dict[str, ActorEntry | None] = field(default_factory=dict)
 
@@ -197,6 +201,10 @@ def load_gazetteer(data_dir: Path | None = None, extra_actor_files: list[str] | 
                 target[key] = role
                 if name == "agents.tsv" and row.get("plural"):
                     target[row["plural"].lower()] = role
+    load_places(gaz, base / "cities.tsv")
+    phoenix = base / "phoenix.tsv"
+    if phoenix.exists():
+        load_phoenix_table(gaz, phoenix)
     regions = base / "regions.tsv"
     if regions.exists():
         for row in _rows(regions):
@@ -204,6 +212,59 @@ def load_gazetteer(data_dir: Path | None = None, extra_actor_files: list[str] | 
     for extra in extra_actor_files or ():
         load_petrarch_actors(gaz, extra)
     return gaz
+
+
+def load_places(gaz: Gazetteer, path: Path) -> int:
+    """Cities, US states and landmarks -> their country, as ``place`` aliases (a location, not a government).
+
+    A capital that is also a metonym keeps its metonym alias; the extractor reads it as a place
+    when it is the object of a locative preposition ("travel to Madrid").
+    """
+    if not path.exists():
+        return 0
+    count = 0
+    for row in _rows(path):
+        iso3 = row["country"].upper()
+        country = gaz.countries.get(iso3)
+        if country is None:
+            continue
+        count += 1
+        for s in [row["place"], *_split(row.get("aliases", ""))]:
+            for v in _variants(s):
+                if v not in gaz.aliases:
+                    gaz.add_alias(v, Alias(country, "place", 25))
+            gaz.places[s] = iso3
+        if row.get("kind") == "us-state":
+            gaz.us_states.add(row["place"])
+    return count
+
+
+def load_phoenix_table(gaz: Gazetteer, path: Path) -> int:
+    """The reviewed rows converted from the Phoenix dictionaries (``phoenix.tsv``); returns how many.
+
+    They never override the curated files: multi-word names match case-insensitively (and, in
+    the extractor, only when written as a name), one-word acronyms only in capitals.
+    """
+    count = 0
+    for row in _rows(path):
+        kind = row["kind"]
+        role = _role(row.get("role"))
+        name = row["name"]
+        prefix = "person" if kind == "PERSON" else ("igo" if kind == "IGO" else "org")
+        entry = ActorEntry(id=f"{prefix}-{slugify(name)}", name=name, kind=kind,
+                           country=(row.get("country") or None), role=role, cameo=row.get("cameo") or None)
+        how = "person" if kind == "PERSON" else "org"
+        same = gaz.aliases.get(row.get("same_as") or "")
+        if same is not None:  # another name of a curated actor: keep that actor's id and codes
+            entry, how = same.entry, same.how
+        count += 1
+        for s in _split(row.get("aliases", "")):
+            if " " in s:
+                if s.lower() not in gaz.aliases_lower:
+                    gaz.add_alias(s, Alias(entry, how, 5), lower=True)
+            elif s not in gaz.aliases:
+                gaz.add_alias(s, Alias(entry, how, 5))
+    return count
 
 
 _PET_CODE = re.compile(r"\[([^\]\s]+)(?:\s+([^\]]*))?\]")
@@ -273,4 +334,5 @@ def load_petrarch_actors(gaz: Gazetteer, path: str | Path) -> int:
     return count
 
 
-__all__ = ["ActorEntry", "Alias", "Gazetteer", "load_gazetteer", "load_petrarch_actors", "slugify"]
+__all__ = ["ActorEntry", "Alias", "Gazetteer", "load_gazetteer", "load_petrarch_actors", "load_phoenix_table",
+           "load_places", "slugify"]

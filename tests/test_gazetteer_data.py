@@ -183,3 +183,79 @@ def test_agents_and_titles_content():
         assert agents[phrase] == role, phrase
     titles = {r["title"]: r["role"] for r in records("titles.tsv")}
     assert titles["foreign minister"] == "GOV" and titles["opposition leader"] == "OPP" and titles["senator"] == "LEG"
+
+
+# --------------------------------------------------------------------------- places and Phoenix rows
+def test_places_file():
+    iso = {r["iso3"] for r in records("countries.tsv")}
+    header, _ = read_rows("cities.tsv")
+    assert header == ["place", "country", "kind", "aliases"]
+    recs = records("cities.tsv")
+    assert all(r["country"] in iso for r in recs), [r for r in recs if r["country"] not in iso]
+    kinds = {r["kind"] for r in recs}
+    assert kinds <= {"city", "island", "region", "landmark", "us-city", "us-state"}
+    assert len([r for r in recs if r["kind"] == "us-state"]) == 51  # 50 states and DC
+    assert len([r for r in recs if r["kind"] == "city"]) >= 150
+    names = [r["place"] for r in recs]
+    assert len(names) == len(set(names))
+    by_name = {r["place"]: r["country"] for r in recs}
+    assert (by_name["Istanbul"], by_name["Casablanca"], by_name["Bali"], by_name["Bonn"], by_name["Geneva"],
+            by_name["New York City"], by_name["El Paso"], by_name["New Jersey"]) == \
+        ("TUR", "MAR", "IDN", "DEU", "CHE", "USA", "USA", "USA")
+
+
+def test_places_do_not_shadow_other_entries():
+    """A place name that is already a country, IGO, organisation or person surface is left to that entry;
+    the only such overlaps allowed are the known ones (the US state named like a country)."""
+    idx = surface_index()
+    overlaps = {}
+    for r in records("cities.tsv"):
+        for s in [r["place"]] + values(r["aliases"]):
+            if s in idx and idx[s] != {("country", r["country"])}:
+                overlaps[s] = idx[s]
+    assert set(overlaps) <= {"Georgia"}, overlaps
+
+
+def test_phoenix_rows():
+    iso = {r["iso3"] for r in records("countries.tsv")}
+    header, rows = read_rows("phoenix.tsv")
+    assert header == ["name", "kind", "country", "role", "cameo", "aliases", "source", "until", "same_as"]
+    assert all(len(r) == len(header) for r in rows)
+    recs = records("phoenix.tsv")
+    assert len(recs) > 10000
+    idx = surface_index()
+    curated = {s.lower() for s in idx}
+    role_words = {w for r in records("titles.tsv") for w in r["title"].split()}
+    role_words |= {w for r in records("agents.tsv") for w in (r["phrase"] + " " + r["plural"]).split()}
+    seen = {}
+    for r in recs:
+        assert r["kind"] in {"PERSON", "ORGANIZATION", "GROUP", "IGO"}, r
+        assert r["country"] == "" or r["country"] in iso, r
+        assert r["role"] == "" or r["role"] in ROLES, r
+        assert r["source"] in {"Countries", "International", "MilNonState"}, r
+        assert r["same_as"] == "" or r["same_as"] in idx, r  # the curated row it points to exists
+        for s in values(r["aliases"]):
+            if " " not in s:  # one word: a group's acronym, matched only in capitals
+                assert r["kind"] != "PERSON" and s.isupper(), (s, r["name"])
+            assert s.lower() not in curated, s
+            assert seen.setdefault(s.lower(), r["name"]) == r["name"], (s, r["name"], seen[s.lower()])
+            words = [w.strip(".,'") for w in s.lower().replace("-", " ").split()]
+            content = [w for w in words if w not in {"the", "of", "and", "for", "a", "in"}]
+            assert not content or len(content) > 3 or not all(w in role_words or w in PRONOUNS for w in content), \
+                (s, "a bare role noun or pronoun, not a name")
+
+
+PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "us", "his", "its", "their"}
+
+
+def test_gazetteer_loads_places_and_phoenix_rows_by_default():
+    from graphbuild.gazetteer import load_gazetteer
+    gaz = load_gazetteer()
+    assert gaz.lookup("Lagos").how == "place" and gaz.lookup("Lagos").entry.country == "NGA"
+    assert gaz.lookup("El Paso").entry.country == "USA" and "Georgia" in gaz.us_states
+    atmar = gaz.lookup("Mohammad Hanif Atmar")
+    assert atmar.how == "person" and atmar.entry.country == "AFG"
+    assert gaz.lookup("islamic army of aden").entry.country == "YEM"
+    # curated rows are never overridden by dictionary rows; the dictionary's other forms name the curated actor
+    assert gaz.lookup("Donald Trump").entry.wikidata == "Q22686"
+    assert gaz.lookup("Prime Minister Benjamin Netanyahu").entry == gaz.lookup("Benjamin Netanyahu").entry

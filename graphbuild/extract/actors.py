@@ -7,8 +7,10 @@ from within-article coreference (surnames, pronouns, "the country", "the regime"
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from spacy.attrs import IDX, LENGTH, LOWER
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
@@ -33,7 +35,37 @@ ORG_KEYWORDS = {
     "association": "NGO", "organization": None, "organisation": None, "agency": "GOV",
     "alliance": None, "coalition": "OPP", "bank": "BUS", "corporation": "BUS", "company": "BUS",
     "group": None, "forum": "NGO", "jihad": "REB", "league": "PTY", "liberation": "REB", "rebels": "REB", "guard": "MIL",
+    "airlines": "BUS", "airline": "BUS", "airways": "BUS", "regulator": "GOV", "commission": "GOV",
+    "authority": "GOV", "directorate": "GOV", "department": "GOV", "bureau": "GOV", "militias": "REB",
+    "navy": "MIL", "legislature": "LEG", "duma": "LEG", "cabinet": "GOV", "prosecutor": "JUD",
 }
+#: Roles of national bodies: an unknown ministry or parliament belongs to some country.
+NATIONAL_ROLES = {"GOV", "LEG", "MIL", "COP", "JUD"}
+#: Prepositions after which a capital or city is where something happens, not who acts.
+LOCATIVE = {"in", "to", "at", "into", "near", "outside", "inside", "around", "across", "throughout", "towards",
+            "toward", "within", "via"}
+#: Prefixes of ship names ("USS Grayback", "HMS Defender"): a vessel, never a person.
+SHIP_PREFIXES = {"USS", "U.S.S.", "HMS", "H.M.S.", "HMCS", "HMAS", "HMNZS", "INS", "RFS", "MV", "M/V", "SS", "USNS",
+                 "RV", "USCGC", "PNS", "TCG", "HNLMS", "JDS", "JS", "ROKS", "KRI", "BRP", "HMIS"}
+#: Words that make a named-entity "person" a building, site or vessel ("Al-Aqsa Mosque", "Hagia Sophia Museum").
+NOT_PERSON_WORDS = {"mosque", "church", "cathedral", "palace", "tower", "temple", "basilica", "abbey", "shrine",
+                    "museum", "stadium", "airport", "hotel", "hospital", "university", "college", "school",
+                    "bridge", "square", "hall", "building", "castle", "fort", "base", "prison", "embassy",
+                    "monastery", "synagogue", "centre", "center", "library", "station", "dam", "plant", "arena",
+                    "carrier", "destroyer", "frigate", "submarine", "ship", "vessel", "tanker", "cruiser"}
+#: Heads of an appositive that tie a person to an organisation ("a spokesman for the PMF").
+AFFILIATION_HEADS = {"spokesman", "spokeswoman", "spokesperson", "official", "member", "commander", "leader",
+                     "head", "chief", "founder", "representative", "envoy", "negotiator", "fighter", "militant",
+                     "deputy", "director", "chairman", "chairwoman", "chair", "president", "secretary",
+                     "minister", "officer", "adviser", "advisor", "aide", "lawmaker", "legislator", "senator",
+                     "ambassador", "general", "colonel", "lieutenant", "captain", "emir", "cofounder", "co-founder"}
+#: Words after "Georgia" (or "Georgia's") that only a US state has ("Georgia governor", "Georgia's secretary of state").
+US_STATE_CUES = {"governor", "gov.", "lieutenant", "legislature", "lawmakers", "legislators", "republicans",
+                 "democrats", "gop", "voters", "county", "counties", "runoff", "primary", "primaries", "senate",
+                 "house", "state", "statehouse", "attorney", "supreme", "sheriff", "sen.", "rep.", "bulldogs"}
+#: Function words allowed in lower case inside a name matched case-insensitively ("Islamic Army of Aden").
+NAME_FUNCTION_WORDS = {"of", "the", "and", "for", "in", "on", "de", "la", "el", "al", "du", "des", "da", "bin", "ibn",
+                       "van", "von", "der", "y", "e", "di", "le", "les", "at", "an", "wal", "abu", "ul", "ad", "as"}
 
 
 @dataclass
@@ -176,15 +208,73 @@ class DocActors:
 
 
 # -------------------------------------------------------------------- building mentions
-def build_matchers(nlp, gaz: Gazetteer) -> tuple[PhraseMatcher, PhraseMatcher]:
+_FIRST_RUN = re.compile(r"[^\W_]+")
+
+
+class LowerMatcher:
+    """Case-insensitive matching of many dictionary names against the text, by character.
+
+    Same ``(key, start, end)`` triples as a ``PhraseMatcher(attr="LOWER")`` for names whose words
+    are separated by single spaces, without tokenizing ~20,000 patterns: a PhraseMatcher keeps
+    their Docs (~150 MB) and the tokenizer would add their words to the vocabulary.
+    """
+
+    def __init__(self, nlp, surfaces) -> None:
+        #: first word -> {length in characters: names}; a name is checked only where its last
+        #: character ends a token, so frequent first words ("the", "national") stay cheap.
+        self.index: dict[str, dict[int, set[str]]] = {}
+        for surface in surfaces:
+            low = surface.lower()
+            first = _FIRST_RUN.match(low)
+            if first:
+                self.index.setdefault(first.group(), {}).setdefault(len(low), set()).add(low)
+        self.lengths = {k: sorted(v, reverse=True) for k, v in self.index.items()}
+        self.keys: dict[int, str | None] = {}
+
+    def __len__(self) -> int:
+        return sum(len(names) for by_len in self.index.values() for names in by_len.values())
+
+    def _key(self, lower_hash: int, strings) -> str | None:
+        """The index key of a token (its first letters/digits, cached by the token's LOWER hash)."""
+        key = self.keys.get(lower_hash, False)
+        if key is False:
+            low = strings[lower_hash]
+            first = _FIRST_RUN.match(low)
+            key = None
+            if first and first.group() in self.index and (first.end() == len(low) or low[first.end()] in "-'."):
+                key = first.group()
+            self.keys[lower_hash] = key
+        return key
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        if not len(doc):
+            return []
+        arr = doc.to_array([IDX, LENGTH, LOWER]).tolist()
+        strings = doc.vocab.strings
+        text = None
+        ends = None
+        out = []
+        for i, (start, _, lower_hash) in enumerate(arr):
+            key = self._key(lower_hash, strings)
+            if key is None:
+                continue
+            if text is None:
+                text = doc.text.lower()
+                ends = {a + n: k for k, (a, n, _) in enumerate(arr)}
+            by_len = self.index[key]
+            for n in self.lengths[key]:
+                stop = start + n
+                if stop in ends and text[start:stop] in by_len[n]:
+                    out.append((0, i, ends[stop] + 1))
+        return out
+
+
+def build_matchers(nlp, gaz: Gazetteer) -> tuple[PhraseMatcher, LowerMatcher]:
     exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-    lower = PhraseMatcher(nlp.vocab, attr="LOWER")
     ex_pats = [nlp.make_doc(s) for s, low in gaz.all_surfaces() if not low]
-    lo_pats = [nlp.make_doc(s) for s, low in gaz.all_surfaces() if low]
     if ex_pats:
         exact.add("GAZ", ex_pats)
-    if lo_pats:
-        lower.add("GAZ", lo_pats)
+    lower = LowerMatcher(nlp, [s for s, low in gaz.all_surfaces() if low])
     return exact, lower
 
 
@@ -196,7 +286,7 @@ def _ethnic(acts: DocActors, m: Mention) -> bool:
 def _country_of_tokens(acts: DocActors, tokens) -> str | None:
     for t in tokens:
         m = acts.mention_at(t)
-        if m and m.entry.country and m.how in ("name", "demonym", "metonym", "org", "person"):
+        if m and m.entry.country and m.how in ("name", "demonym", "metonym", "org", "person", "place"):
             if _ethnic(acts, m):
                 continue  # "ethnic Albanian guerrillas" are no Albanian state actors
             return m.entry.country
@@ -222,6 +312,11 @@ def _person_context(acts: DocActors, span: Span) -> tuple[str | None, str | None
     if root.dep_ == "appos":  # "adviser John Bolton": the name is the appositive of the title
         left = [t for t in root.head.subtree if t.i < span.start]
     ctx_tokens = left + [t for a in right_apps for t in a.subtree]
+    org = _affiliation(acts, left, right_apps)
+    if org is not None:  # "Ahmed al-Assadi, a spokesman for the PMF": the organisation's country and role
+        if org.kind == "IGO" or org.role == "IGO":
+            return None, "IGO", org.id
+        return org.country, org.role, None
     country = _country_of_tokens(acts, ctx_tokens)
     role = _title_role(acts.gaz, [t.text for t in ctx_tokens if not acts.mention_at(t)])
     igo = None
@@ -232,6 +327,30 @@ def _person_context(acts: DocActors, span: Span) -> tuple[str | None, str | None
     if igo and not country:
         role = "IGO"
     return country, role, igo.id if igo else None
+
+
+def _affiliation(acts: DocActors, left: list[Token], right_apps: list[Token]) -> ActorEntry | None:
+    """The organisation a person speaks or fights for: "a spokesman for the PMF", "a Hamas commander",
+    "a member of the Houthi movement" (an organisation with a country or an IGO, not a country)."""
+    def org_of(tokens) -> ActorEntry | None:
+        for t in tokens:
+            m = acts.mention_at(t)
+            if m and m.how in ("org", "ner-org") and m.entry.kind in ("ORGANIZATION", "GROUP", "IGO") \
+                    and (m.entry.country or m.entry.kind == "IGO" or m.entry.role == "IGO"):
+                return m.entry
+        return None
+    for app in right_apps:
+        if app.lemma_.lower() not in AFFILIATION_HEADS and app.lower_ not in AFFILIATION_HEADS:
+            continue
+        for prep in app.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("of", "for", "with", "at", "from", "in"):
+                found = org_of(prep.subtree)
+                if found:
+                    return found
+        found = org_of([t for t in app.subtree if t.i < app.i])
+        if found:
+            return found
+    return org_of(left) if any(t.lower_ in AFFILIATION_HEADS for t in left) else None
 
 
 def _plausible_name(span: Span) -> bool:
@@ -256,6 +375,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True
     spans = [(s, e, False) for _, s, e in exact(doc)] + [(s, e, True) for _, s, e in lower(doc)]
     spans.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
     taken: set[int] = set()
+    dictionary_people: list[Mention] = []
     for s, e, low in spans:
         if any(i in taken for i in range(s, e)):
             continue
@@ -265,8 +385,32 @@ def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True
         # A lowercase single word ("turkey", "chad") is not a proper name: skip.
         if e - s == 1 and doc[s].is_lower and alias.how != "demonym":
             continue
+        if low and gaz.aliases.get(" ".join(doc[s:e].text.split())) is None and not _written_as_name(doc[s:e]):
+            continue  # a dictionary name matched case-insensitively must be written as a name
+        if alias.how == "place" and _inside_longer_person(doc, s, e):
+            continue  # "Orlando Bloom", "Sydney Sweeney": a first name, not the city
+        if alias.entry.role == "MED" and _continues_entity(doc, e):
+            continue  # "The Independent Electoral and Boundaries Commission" is not the newspaper
         taken.update(range(s, e))
-        acts.add(Mention(s, e, alias.entry, alias.how))
+        entry, how = alias.entry, alias.how
+        if how == "metonym" and _locative(doc, s, e) and entry.country in gaz.countries:
+            entry, how = gaz.countries[entry.country], "place"  # "will travel to Madrid": where, not who
+        acts.add(Mention(s, e, entry, how))
+        if how == "person" and alias.priority <= 5:
+            dictionary_people.append(acts.mentions[-1])
+    _us_state_readings(acts)
+    _rehome_national_bodies(acts)
+    for m in dictionary_people:  # "U.N. mediator Diego Cordovez": the sentence's title beats an old dictionary code
+        country, role, igo = _person_context(acts, doc[m.start:m.end])
+        if (igo or country) and (country, role if country else "IGO") != (m.entry.country, m.entry.role):
+            e = m.entry
+            new = Mention(m.start, m.end, ActorEntry(id=e.id, name=e.name, kind=e.kind, country=country,
+                                                     role=role or (None if country else "IGO"),
+                                                     cameo=(country + (role or "")) if country else None),
+                          m.how, 0.9)
+            acts.mentions[acts.mentions.index(m)] = new
+            for i in range(m.start, m.end):
+                acts.by_token[i] = new
     surnames: dict[str, ActorEntry] = dict(prior_people or {})
     for m in sorted(acts.mentions, key=lambda m: m.start):
         if m.entry.kind == "PERSON" and m.end - m.start >= 2:
@@ -288,6 +432,8 @@ def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True
             acts.add(Mention(start, end, entry, "person", 0.8))
         elif not allow_unknown:
             pass
+        elif ent.label_ == "PERSON" and _not_a_person(span):
+            pass  # "USS Grayback", "Hagia Sophia": a ship or a building
         elif ent.label_ == "PERSON" and _plausible_name(span):
             country, role, igo = _person_context(acts, span)
             name = span.text
@@ -302,11 +448,17 @@ def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True
             if roles and span.text[:1].isupper():
                 country = _country_of_tokens(acts, list(span) + [t for t in span.root.subtree if t.i < start])
                 role = next((r for r in roles if r), None)
+                quality = 0.8
+                if country is None and role in NATIONAL_ROLES:  # "the Ministry of Foreign Affairs (of Ukraine)"
+                    country = _country_of_tokens(acts, [t for c in span.root.children if c.i >= end
+                                                        and c.dep_ == "prep" and c.lower_ == "of" for t in c.subtree])
+                    if country is None:
+                        country, quality = acts.salient_country(start, set()), 0.7
                 entry = ActorEntry(id=f"org-{slugify(span.text)}", name=span.text,
                                    kind="GROUP" if role in ("REB", "OPP", "PTY") else "ORGANIZATION",
                                    country=country, role=role,
                                    cameo=(country + (role or "")) if country else None)
-                acts.add(Mention(start, end, entry, "ner-org", 0.8))
+                acts.add(Mention(start, end, entry, "ner-org", quality))
         taken.update(range(start, end))
     for tok in doc:  # surname-only mentions the NER missed ("Maduro pins ...")
         if tok.i not in taken and tok.pos_ == "PROPN" and tok.text in surnames:
@@ -371,8 +523,10 @@ def _recent_country(acts: DocActors, m: Mention) -> str | None:
     officials carry its titles), else the article's most mentioned country."""
     doc = acts.doc
     sent = doc[m.start].sent
+    # a place they are in or travel to is not their nationality ("Deputy Secretary X's travel to Turkey")
     near = [(o.start, o.entry.country) for o in acts.mentions
-            if o is not m and o.entry.country and o.entry.kind != "OTHER" and sent.start <= o.start < sent.end]
+            if o is not m and o.entry.country and o.entry.kind != "OTHER" and sent.start <= o.start < sent.end
+            and o.how != "place" and not _locative(doc, o.start, o.end)]
     if near:
         return min(near)[1]
     own = acts.issuer.country if acts.issuer else None
@@ -405,6 +559,119 @@ def _issuer_titled(acts: DocActors, m: Mention) -> bool:
         words.pop(0)
     phrase = " " + " ".join(words) + " "
     return any(phrase.startswith(f" {t} ") or phrase.startswith(f" acting {t} ") for t in acts.issuer.titles)
+
+
+def _written_as_name(span: Span) -> bool:
+    """Every word capitalised (function words aside): "Islamic Army of Aden", not "islamic army"."""
+    words = [t for t in span if t.is_alpha]
+    return bool(words) and all(t.text[:1].isupper() or t.lower_ in NAME_FUNCTION_WORDS for t in words) \
+        and words[0].text[:1].isupper()
+
+
+def _inside_longer_person(doc: Doc, s: int, e: int) -> bool:
+    """The span lies inside a longer PERSON entity (read from the IOB tags, no Span objects)."""
+    if doc[s].ent_type_ != "PERSON":
+        return False
+    before = doc[s].ent_iob_ == "I"
+    after = e < len(doc) and doc[e].ent_iob_ == "I" and doc[e].ent_type_ == "PERSON"
+    return before or after
+
+
+def _continues_entity(doc: Doc, e: int) -> bool:
+    """A named entity goes on past token ``e`` with capitalised words."""
+    return e < len(doc) and doc[e].ent_iob_ == "I" and doc[e].text[:1].isupper()
+
+
+def _rehome_national_bodies(acts: DocActors) -> None:
+    """A national body named after another country's name or demonym belongs to that country:
+    "Brazil's Congress", "the Peruvian Congress" (the gazetteer's bare "Congress" is the US one)."""
+    doc, gaz = acts.doc, acts.gaz
+    for idx, m in enumerate(acts.mentions):
+        e = m.entry
+        if m.how != "org" or e.role not in NATIONAL_ROLES or not e.country or m.start == 0:
+            continue
+        j = m.start - 1
+        while j > m.start - 4 and j > 0 and j not in acts.by_token and doc[j].is_alpha and doc[j].is_title:
+            j -= 1  # "Brazil's National Congress"
+        if doc[j].text in ("'s", "’s") and j > 0:
+            j -= 1
+        if doc[j].lower_ == "the" and j > 0:
+            continue
+        owner = acts.by_token.get(j)
+        if owner is None or owner.how not in ("name", "demonym", "metonym") or not owner.entry.country \
+                or owner.entry.country == e.country:
+            continue
+        iso3 = owner.entry.country
+        text = doc[m.start:m.end].text
+        country = gaz.countries.get(iso3)
+        name = f"{country.name if country else iso3} {text}"
+        new = Mention(m.start, m.end, ActorEntry(id=f"org-{slugify(name)}", name=name, kind=e.kind, country=iso3,
+                                                 role=e.role, cameo=iso3 + e.role), "org", 0.85)
+        acts.mentions[idx] = new
+        for i in range(m.start, m.end):
+            acts.by_token[i] = new
+
+
+def _locative(doc: Doc, s: int, e: int) -> bool:
+    """The span is (in) the object of a locative preposition: "in Kabul", "arrived at the White
+    House", "travel to Istanbul and Ankara, Turkey" (conjuncts and appositives of the object too)."""
+    tok = doc[s:e].root
+    for _ in range(6):
+        if tok.dep_ == "pobj":
+            return tok.head.lower_ in LOCATIVE
+        if tok.dep_ not in ("conj", "appos", "compound") or tok.head is tok:
+            return False
+        tok = tok.head
+    return False
+
+
+def _not_a_person(span: Span) -> bool:
+    """A named-entity "person" that is a ship ("USS Grayback") or a building or site ("the Hagia Sophia")."""
+    doc = span.doc
+    first = span[0]
+    prev = doc[span.start - 1] if span.start > 0 else None
+    if first.text in SHIP_PREFIXES or (prev is not None and prev.text in SHIP_PREFIXES):
+        return True
+    after = doc[span.end] if span.end < len(doc) else None
+    if any(t.lower_ in NOT_PERSON_WORDS for t in span) or (after is not None and after.lower_ in NOT_PERSON_WORDS):
+        return True
+    # "the Hagia Sophia" (a name with an article and no noun after it), not "the Obama administration"
+    return prev is not None and prev.lower_ == "the" and span[-1].dep_ != "compound" and \
+        not (after is not None and after.pos_ in ("NOUN", "PROPN"))
+
+
+def _us_state_readings(acts: DocActors) -> None:
+    """A country named like a US state ("Georgia") is the state in a US context: "Atlanta, Georgia",
+    "Georgia governor", "Georgia's secretary of state", "the state of Georgia", or an article that
+    names US places and nothing else of that country."""
+    doc, gaz = acts.doc, acts.gaz
+    ambiguous = [m for m in acts.mentions if m.how == "name" and doc[m.start:m.end].text in gaz.us_states]
+    if not ambiguous:
+        return
+    us_places = [m for m in acts.mentions if m.how == "place" and m.entry.country == "USA"]
+    usa = gaz.countries.get("USA")
+    if usa is None:
+        return
+    for m in ambiguous:
+        iso3 = m.entry.country
+        other = [o for o in acts.mentions if o is not m and o.entry.country == iso3 and o.how != "name"]
+        prev = doc[m.start - 1] if m.start > 0 else None
+        before = acts.by_token.get(m.start - 2) if prev is not None and prev.text == "," else None
+        nxt = [t for t in doc[m.end:m.end + 4]]
+        if nxt and nxt[0].text in ("'s", "’s"):
+            nxt = nxt[1:]
+        words = [t.lower_ for t in nxt]
+        cue = bool(words) and (words[0] in US_STATE_CUES or words[:3] == ["secretary", "of", "state"]
+                               or words[:2] == ["general", "assembly"])
+        cue = cue or (before is not None and before.how == "place" and before.entry.country == "USA")
+        cue = cue or (m.start >= 2 and prev is not None and prev.lower_ in ("of", "from") and
+                      doc[m.start - 2].lower_ in US_STATE_CUES | {"senator", "congressman", "congresswoman"})
+        cue = cue or (bool(us_places) and not other)  # US places in the article, nothing else of Georgia
+        if cue:
+            new = Mention(m.start, m.end, usa, "place", m.quality)
+            acts.mentions[acts.mentions.index(m)] = new
+            for i in range(m.start, m.end):
+                acts.by_token[i] = new
 
 
 def _locate_titled_people(acts: DocActors) -> None:
@@ -503,7 +770,8 @@ def _located_by_metonym(acts: DocActors, head: Token) -> bool:
         if prep.dep_ == "prep" and prep.lower_ in ("in", "from"):
             for pobj in prep.children:
                 m = acts.mention_at(pobj)
-                if pobj.dep_ == "pobj" and m and m.how == "metonym":
+                if pobj.dep_ == "pobj" and m and (m.how == "metonym" or m.how == "place" and getattr(
+                        acts.gaz.lookup(m.text(acts.doc)), "how", None) == "metonym"):
                     return True
     return False
 
@@ -556,6 +824,15 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
                         if inner:
                             s, _ = _span_of(tok)
                             return Resolved(inner.entry, s, inner.end, inner.quality * 0.95)
+    if lemma in AFFILIATION_HEADS:  # "a spokesman for the PMF", "officials of Hezbollah": the organisation
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("for", "of", "with"):
+                for pobj in prep.children:
+                    pm = acts.mention_at(pobj)
+                    if pobj.dep_ == "pobj" and pm and pm.how in ("org", "ner-org") and \
+                            (pm.entry.country or pm.entry.kind == "IGO") and pm.entry.country not in exclude_countries:
+                        s, _ = _span_of(tok)
+                        return Resolved(pm.entry, s, pm.end, 0.85)
     if role is not None:
         country = _country_from_np(acts, tok)
         if role == "PTY" and _located_by_metonym(acts, tok):
