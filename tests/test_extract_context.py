@@ -252,3 +252,9 @@ def test_they_after_a_meeting_are_its_two_parties(extract_text):
     second = [r for r in recs if r["trigger"].startswith("cooperate")]
     assert {(r["source"]["country"], r["relation"], r["target"]["country"]) for r in second} == \
         {("KEN", "PLEDGED", "UGA"), ("UGA", "PLEDGED", "KEN")}
+
+
+def test_a_body_of_an_international_organisation_is_that_organisation(extract_text):
+    recs = extract_text("Canada criticized the UN Human Rights Council's Commission of Inquiry on the situation in Chile.")
+    crit = [r for r in recs if r["relation"] == "CRITICIZED"]
+    assert crit and all(r["target"]["kind"] == "IGO" for r in crit), crit

@@ -449,6 +449,12 @@ def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True
                 country = _country_of_tokens(acts, list(span) + [t for t in span.root.subtree if t.i < start])
                 role = next((r for r in roles if r), None)
                 quality = 0.8
+                owner = next((acts.mention_at(t) for t in span.root.subtree if t.i < start and acts.mention_at(t)
+                              and acts.mention_at(t).entry.kind == "IGO"), None)
+                if country is None and owner is not None:  # "the UN Human Rights Council's Commission of Inquiry"
+                    acts.add(Mention(start, end, owner.entry, "ner-org", 0.75))
+                    taken.update(range(start, end))
+                    continue
                 if country is None and role in NATIONAL_ROLES:  # "the Ministry of Foreign Affairs (of Ukraine)"
                     country = _country_of_tokens(acts, [t for c in span.root.children if c.i >= end
                                                         and c.dep_ == "prep" and c.lower_ == "of" for t in c.subtree])
