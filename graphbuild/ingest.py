@@ -293,13 +293,17 @@ def _iter_stdin() -> Iterator[RawArticle | IngestError]:
 
 
 def iter_articles(inputs: Iterable[str]) -> Iterator[RawArticle | IngestError]:
-    """Every article of the inputs (files, directories, ``-`` for stdin), lazily, in order.
+    """Every article of the inputs (files, directories, URLs, globs, ``-`` for stdin), lazily, in order.
 
     A repeated article id gets ``~2``, ``~3``... appended so ids stay unique within a run.
     """
     seen: dict[str, int] = {}
     for inp in inputs:
-        items = _iter_stdin() if inp == "-" else _iter_path(Path(inp))
+        from .sources import handles, iter_source  # URLs (fsspec) and glob patterns
+        if inp == "-":
+            items = _iter_stdin()
+        else:
+            items = iter_source(inp) if handles(inp) else _iter_path(Path(inp))
         for item in items:
             if isinstance(item, RawArticle):
                 n = seen.get(item.id, 0) + 1

