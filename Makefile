@@ -28,7 +28,7 @@ demo: install
 	$(VENV)/bin/graphbuild build data/articles --out $(OUT)
 
 test: install lint-deps
-	$(PY) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 -q --dist loadgroup
 
 bench: install
 	$(PY) benchmarks/extract_throughput.py
