@@ -73,7 +73,7 @@ def dask_client(spec: str):
     if kind == "local":
         # One thread per worker: spaCy holds the GIL, so threads would only contend.
         cluster = LocalCluster(n_workers=value, threads_per_worker=1, processes=True,
-                               dashboard_address=":0", silence_logs=logging.ERROR)
+                               dashboard_address=":0", silence_logs=logging.CRITICAL)
         client = Client(cluster)
     else:
         try:
@@ -373,6 +373,9 @@ def dask_stream(inputs: list[str], client, *, model: str | None = None,
     except ImportError as exc:
         raise _remote_error(exc, "plugin setup") from None
     except Exception as exc:  # noqa: BLE001
+        if "No module named" in str(exc):  # the worker could not unpickle the plugin
+            raise UserError(f"a Dask worker cannot import graphbuild ({_reason(exc)}): install the "
+                            f"same graphbuild version on every worker") from None
         raise UserError(f"a Dask worker could not set up graphbuild ({type(exc).__name__}: "
                         f"{_reason(exc)})") from None
     token = uuid.uuid4().hex[:12]
