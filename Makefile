@@ -35,6 +35,7 @@ bench: install
 	$(PY) benchmarks/store_bench.py
 	$(PY) benchmarks/rdf_bench.py
 	$(PY) benchmarks/neo4j_bench.py
+	$(PY) benchmarks/dask_bench.py
 
 clean:
 	rm -rf $(VENV) $(OUT) tests/cypher_lint/node_modules

@@ -140,6 +140,8 @@ def test_parquet_round_trips_to_the_same_records(corpus, tmp_path):
             "article_published"} <= set(frame.columns)
     assert frame["id"].notna().sum() == corpus["jsonl"].count("\n")
     assert frame["article_id"].nunique() == N_CORPUS
+    import dask.dataframe as dd
+    assert len(dd.read_parquet(str(path))) == len(frame)
 
 
 def test_build_from_parquet_events_gives_the_same_store(corpus, tmp_path, capsys):
