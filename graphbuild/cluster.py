@@ -258,6 +258,58 @@ def extract_window(items: list, key: tuple, model: str | None, actors) -> list[t
     return out
 
 
+def write_part_task(url: str, index: int, pieces: list) -> int:
+    """Worker task: part file ``index`` from slices ``(window results, lo, hi)`` of windows."""
+    from .events_io import _Rows, write_part
+    rows = _Rows()
+    for results, lo, hi in pieces:
+        for article, records, problem in results[lo:hi]:
+            if problem is None:
+                rows.add(article, records)
+    return write_part(url, index, rows)
+
+
+class _Parts:
+    """Plans the part files of a directory output: part N = work items N*per_part... in input
+    order (as :class:`graphbuild.events_io.ParquetDirSink` counts), each written by a worker
+    task that depends on the window tasks it draws from."""
+
+    def __init__(self, client, url: str, per_part: int):
+        self.client, self.url, self.per_part = client, url, per_part
+        self.ordinal = 0
+        self.index = 0
+        self.pieces: list = []
+        self.futures: list = []
+
+    def add(self, fut, n: int) -> None:
+        lo = 0
+        while lo < n:
+            take = min(self.per_part - self.ordinal % self.per_part, n - lo)
+            self.pieces.append((fut, lo, lo + take))
+            self.ordinal += take
+            lo += take
+            if self.ordinal % self.per_part == 0:
+                self._submit()
+
+    def _submit(self) -> None:
+        if self.pieces:
+            self.futures.append(self.client.submit(write_part_task, self.url, self.index, self.pieces,
+                                                   pure=False, key=f"graphbuild-part-{uuid.uuid4().hex}"))
+        self.index += 1
+        self.pieces = []
+
+    def finish(self) -> None:
+        """Submit the last part and wait for every part to be written."""
+        if self.pieces:
+            self._submit()
+        for i, fut in enumerate(self.futures):
+            try:
+                fut.result()
+            except Exception as exc:  # noqa: BLE001 - becomes one line
+                raise UserError(f"a Dask worker cannot write {self.url.rstrip('/')}/part-"
+                                f"{i:05d}.parquet ({type(exc).__name__}: {_reason(exc)})") from None
+
+
 # ------------------------------------------------------------------- the client side
 
 def _size(item) -> int:
@@ -357,8 +409,12 @@ def _items(inputs: list[str], client, local_cluster: bool, announce_total) -> It
 def dask_stream(inputs: list[str], client, *, model: str | None = None,
                 actors_file: str | None = None, local_cluster: bool = False,
                 progress: Callable[[int], None] | None = None,
-                announce_total: Callable[[int], None] | None = None) -> Iterator[ArticleResult]:
-    """Yield an :class:`ArticleResult` per input article or bad input, in input order."""
+                announce_total: Callable[[int], None] | None = None,
+                parts_out: tuple[str, int] | None = None) -> Iterator[ArticleResult]:
+    """Yield an :class:`ArticleResult` per input article or bad input, in input order.
+
+    With ``parts_out=(DIR_URL, articles_per_part)`` the workers also write the Parquet part
+    files of that directory (which must exist, see ``events_io.prepare_dir``)."""
     actors = None
     if actors_file:
         try:
@@ -379,6 +435,7 @@ def dask_stream(inputs: list[str], client, *, model: str | None = None,
         raise UserError(f"a Dask worker could not set up graphbuild ({type(exc).__name__}: "
                         f"{_reason(exc)})") from None
     token = uuid.uuid4().hex[:12]
+    parts = _Parts(client, *parts_out) if parts_out else None
     pending: deque = deque()
     try:
         slots = max(4, AHEAD_PER_JOB * sum(client.nthreads().values()))
@@ -390,6 +447,8 @@ def dask_stream(inputs: list[str], client, *, model: str | None = None,
                                     key=f"graphbuild-extract-{token}-{i}")
                 if progress is not None:
                     fut.add_done_callback(lambda _f, n=len(work): progress(n))
+                if parts is not None:
+                    parts.add(fut, len(work))
             if progress is not None and len(work) < len(window):
                 progress(len(window) - len(work))
             pending.append((window, fut))
@@ -399,8 +458,10 @@ def dask_stream(inputs: list[str], client, *, model: str | None = None,
                 yield from _emit(*pending.popleft())
         while pending:
             yield from _emit(*pending.popleft())
+        if parts is not None:
+            parts.finish()
     finally:
-        left = [f for _, f in pending if f is not None]
+        left = [f for _, f in pending if f is not None] + (parts.futures if parts else [])
         if left:
             client.cancel(left)
 
@@ -424,14 +485,17 @@ def _emit(window: list, fut) -> Iterator[ArticleResult]:
         article, records, problem = next(results)
         raw = item if isinstance(item, RawArticle) else None
         if problem:
-            yield ArticleResult(error=IngestError(_origin(item), problem), raw=raw)
+            # raw marks an article that failed (not a bad line), as in pipeline._emit
+            failed = raw or RawArticle(id=item.id, text="", origin=item.origin)
+            yield ArticleResult(error=IngestError(_origin(item), problem), raw=failed)
         else:
             yield ArticleResult(article=article, records=records, raw=raw)
 
 
 def run_extraction_dask(inputs: Iterable[str], spec: str, *, model: str | None = None,
                         actors_file: str | None = None, progress=None, announce_total=None,
-                        announce: Callable[[str], None] | None = None) -> Iterator[ArticleResult]:
+                        announce: Callable[[str], None] | None = None,
+                        parts_out: tuple[str, int] | None = None) -> Iterator[ArticleResult]:
     """Connect (or start a local cluster), then :func:`dask_stream`; closes the client after."""
     with dask_client(spec) as client:
         link = dashboard_link(client)
@@ -439,4 +503,4 @@ def run_extraction_dask(inputs: Iterable[str], spec: str, *, model: str | None =
             announce(f"Dask dashboard: {link}")
         yield from dask_stream(list(inputs), client, model=model, actors_file=actors_file,
                                local_cluster=parse_spec(spec)[0] == "local", progress=progress,
-                               announce_total=announce_total)
+                               announce_total=announce_total, parts_out=parts_out)

@@ -193,42 +193,74 @@ class ParquetSink:
         self.fh.close()
 
 
+def prepare_dir(url: str):
+    """Create a part-file directory and remove its old part files; returns (fs, path)."""
+    import fsspec
+    try:
+        fs, path = fsspec.core.url_to_fs(url.rstrip("/"))
+        fs.makedirs(path, exist_ok=True)
+        for old in fs.glob(path.rstrip("/") + "/part-*.parquet"):
+            fs.rm(old)
+    except (OSError, ValueError, ImportError) as exc:
+        raise UserError(f"cannot write {url}: {getattr(exc, 'strerror', None) or exc}") from None
+    return fs, path.rstrip("/")
+
+
+def write_part(url: str, index: int, rows: "_Rows") -> int:
+    """Write ``rows`` as ``URL/part-INDEX.parquet`` (nothing for no rows); the rows written."""
+    import fsspec
+    import pyarrow.parquet as pq
+    if not rows.n:
+        return 0
+    fs, path = fsspec.core.url_to_fs(url.rstrip("/"))
+    with fs.open(f"{path.rstrip('/')}/part-{index:05d}.parquet", "wb") as fh:
+        pq.write_table(rows.table(), fh, compression="zstd", row_group_size=ROW_GROUP_ROWS)
+    return rows.n
+
+
 class ParquetDirSink:
-    """A directory of ``part-NNNNN.parquet`` files, ``PART_ARTICLES`` articles each (earlier
-    part files in the directory are removed first, so a rerun leaves no stale parts)."""
+    """A directory of ``part-NNNNN.parquet`` files: part N holds the articles number
+    N*PART_ARTICLES... of the input (an article whose extraction failed counts, see ``skip``),
+    so the parts are the same whoever writes them (this client, or Dask workers in parallel).
+    Earlier part files in the directory are removed first: a rerun leaves no stale parts."""
 
     def __init__(self, url: str, part_articles: int | None = None):
-        import fsspec
         self.url = url.rstrip("/")
         self.part_articles = part_articles or PART_ARTICLES
-        try:
-            self.fs, self.path = fsspec.core.url_to_fs(self.url)
-            self.fs.makedirs(self.path, exist_ok=True)
-            for old in self.fs.glob(self.path.rstrip("/") + "/part-*.parquet"):
-                self.fs.rm(old)
-        except (OSError, ValueError, ImportError) as exc:
-            raise UserError(f"cannot write {url}: {getattr(exc, 'strerror', None) or exc}") from None
-        self.part = 0
-        self.articles = 0
+        prepare_dir(url)
+        self.ordinal = 0
         self.rows = _Rows()
 
     def add(self, article: Article, records: list[dict]) -> None:
         self.rows.add(article, records)
-        self.articles += 1
-        if self.articles >= self.part_articles:
+        self.skip()
+
+    def skip(self) -> None:
+        """Count an article that gave an error instead of records."""
+        self.ordinal += 1
+        if self.ordinal % self.part_articles == 0:
             self._flush()
 
     def _flush(self) -> None:
-        import pyarrow.parquet as pq
-        if self.rows.n:
-            name = f"{self.path.rstrip('/')}/part-{self.part:05d}.parquet"
-            with self.fs.open(name, "wb") as fh:
-                pq.write_table(self.rows.table(), fh, compression="zstd", row_group_size=ROW_GROUP_ROWS)
-            self.part += 1
-        self.rows, self.articles = _Rows(), 0
+        write_part(self.url, (self.ordinal - 1) // self.part_articles, self.rows)
+        self.rows = _Rows()
 
     def close(self) -> None:
-        self._flush()
+        if self.ordinal % self.part_articles:
+            self._flush()
+
+
+class NullSink:
+    """Output written elsewhere (Dask workers write the part files themselves)."""
+
+    def add(self, article: Article, records: list[dict]) -> None:
+        pass
+
+    def skip(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
 
 def open_sink(out: str | None):

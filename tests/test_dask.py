@@ -96,6 +96,7 @@ def test_200_corpus_articles_are_identical_to_jobs_1(cluster, corpus, tmp_path, 
 def test_a_worker_killed_mid_run_changes_nothing(cluster, corpus, tmp_path):
     """SIGKILL one worker process once the first window is done: Dask reruns its tasks."""
     from graphbuild.cluster import dask_stream
+    from graphbuild.events_io import ParquetDirSink, prepare_dir
 
     # a prefix of the corpus that ends on a window boundary of the full run: same windows
     cuts = list(itertools.accumulate(len(w) for w in windows(corpus["items"])))
@@ -114,11 +115,23 @@ def test_a_worker_killed_mid_run_changes_nothing(cluster, corpus, tmp_path):
                 state["killed_at"] = state["done"]
                 os.kill(pids[victim], signal.SIGKILL)
 
-    results = list(dask_stream([str(shard)], cluster, local_cluster=True, progress=progress))
+    parts = tmp_path / "parts"
+    prepare_dir(str(parts))
+    results = list(dask_stream([str(shard)], cluster, local_cluster=True, progress=progress,
+                               parts_out=(str(parts), 20)))  # part files written by the workers
     assert state["killed_at"] is not None and state["killed_at"] < n  # killed with work left
-    assert victim not in cluster.run(os.getpid) or cluster.run(os.getpid)[victim] != pids[victim]
+    assert pids[victim] not in cluster.run(os.getpid).values()
     assert [r.article.id for r in results] == [r.article.id for r in corpus["results"][:n]]
     assert _jsonl(results) == _jsonl(corpus["results"][:n])
+    # the same part files, byte for byte, as this process writes from the --jobs 1 results
+    ref = tmp_path / "ref"
+    sink = ParquetDirSink(str(ref) + "/", part_articles=20)
+    for r in corpus["results"][:n]:
+        sink.add(r.article, r.records)
+    sink.close()
+    names = sorted(p.name for p in ref.iterdir())
+    assert len(names) == -(-n // 20) and names == sorted(p.name for p in parts.iterdir())
+    assert all((ref / name).read_bytes() == (parts / name).read_bytes() for name in names)
 
 
 def test_parquet_round_trips_to_the_same_records(corpus, tmp_path):

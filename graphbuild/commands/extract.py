@@ -51,14 +51,10 @@ def open_output(path: str | None):
         raise UserError(f"cannot write {path}: {exc.strerror}") from None
 
 
-def _dask_results(args, bar):
+def _dask_results(args, bar, parts_out=None):
     """Results from a Dask cluster; the first is fetched here, so connection and worker setup
     errors come before any output is created."""
-    from ..cluster import parse_spec, run_extraction_dask
-
-    if args.jobs != 1:
-        raise UserError("--dask and --jobs exclude each other (the cluster's workers are the jobs)")
-    parse_spec(args.dask)
+    from ..cluster import run_extraction_dask
 
     def grow(n: int) -> None:
         bar.total = (bar.total or 0) + n
@@ -66,14 +62,22 @@ def _dask_results(args, bar):
 
     results = run_extraction_dask(
         args.inputs, args.dask, model=args.model, actors_file=args.actors, progress=bar.update,
-        announce_total=grow,
+        announce_total=grow, parts_out=parts_out,
         announce=None if args.quiet else lambda m: tqdm.write(f"graphbuild extract: {m}", file=sys.stderr))
     first = next(results, None)
     return results if first is None else itertools.chain([first], results)
 
 
+def _workers_write(args) -> bool:
+    """Whether the Dask workers write the output themselves (a part-file directory they reach)."""
+    from ..cluster import parse_spec, workers_can_read
+    from ..events_io import output_kind
+    return (output_kind(args.out) == "parquet-dir"
+            and workers_can_read(args.out, parse_spec(args.dask)[0] == "local"))
+
+
 def run(args) -> int:
-    from ..events_io import open_sink
+    from ..events_io import PART_ARTICLES, NullSink, open_sink, prepare_dir
     from ..pipeline import make_extractor, run_extraction
 
     if args.jobs < 1:
@@ -84,18 +88,28 @@ def run(args) -> int:
     out = None
     try:
         if args.dask:
-            results = _dask_results(args, bar)  # progress from the futures as they finish
+            from ..cluster import parse_spec
+            if args.jobs != 1:
+                raise UserError("--dask and --jobs exclude each other (the cluster's workers are the jobs)")
+            parse_spec(args.dask)
+            parts_out = (args.out, PART_ARTICLES) if _workers_write(args) else None
+            if parts_out:  # the workers write the part files (old ones removed first)
+                prepare_dir(args.out)
+                out = NullSink()
+            results = _dask_results(args, bar, parts_out)  # progress from the futures
         else:
             extractor = make_extractor(args.model, args.actors)  # load (or fail) before any output
             results = run_extraction(args.inputs, jobs=args.jobs, extractor=extractor,
                                      model=args.model, actors_file=args.actors)
-        out = open_sink(args.out)
+        out = out or open_sink(args.out)
         for result in results:
             if not args.dask:
                 bar.update(1)
             if result.error is not None:
                 skipped += 1
                 report_error("extract", result.error)
+                if result.raw is not None and hasattr(out, "skip"):
+                    out.skip()  # an article that failed still counts for the part files
                 continue
             articles += 1
             out.add(result.article, result.records)
