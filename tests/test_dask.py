@@ -199,7 +199,7 @@ def test_memory_urls_in_and_out(cluster, tmp_path, capsys):
     assert sum(len(recs) for _, recs in read_events(["memory://gbtest/dask.parquet"])) > 0
 
 
-def test_bad_input_on_a_worker_is_one_line_and_the_rest_is_written(cluster, tmp_path, capsys):
+def test_bad_input_on_a_worker_is_one_line_and_the_rest_is_written(cluster, tmp_path, capsys, monkeypatch):
     good = [json.dumps({"id": f"a{i}", "text": SEED.read_text(encoding="utf-8"), "date": "2019-03-12"})
             for i in range(3)]
     shard = tmp_path / "shard.jsonl"
@@ -219,6 +219,15 @@ def test_bad_input_on_a_worker_is_one_line_and_the_rest_is_written(cluster, tmp_
     out = (tmp_path / "dask.jsonl").read_text(encoding="utf-8")
     assert out == (tmp_path / "j1.jsonl").read_text(encoding="utf-8")
     assert {json.loads(line)["article_id"] for line in out.splitlines()} == {"a0", "a1", "a2"}
+    # a directory of part files, written by the workers: the other partitions are all there
+    monkeypatch.setattr("graphbuild.events_io.PART_ARTICLES", 2)
+    assert main(["extract", str(shard), "--dask", _address(cluster), "--out", f"{tmp_path}/parts/", "-q"]) == 1
+    assert main(["extract", str(shard), "--out", f"{tmp_path}/parts_j1/", "-q"]) == 1
+    names = sorted(p.name for p in (tmp_path / "parts").iterdir())
+    assert names == ["part-00000.parquet", "part-00001.parquet"]
+    assert all((tmp_path / "parts" / n).read_bytes() == (tmp_path / "parts_j1" / n).read_bytes() for n in names)
+    from graphbuild.events_io import read_events
+    assert [a.id for a, _ in read_events([str(tmp_path / "parts")])] == ["a0", "a1", "a2"]
 
 
 def test_unreachable_scheduler_is_one_line(tmp_path, capsys, monkeypatch):
