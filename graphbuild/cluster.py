@@ -406,15 +406,9 @@ def _items(inputs: list[str], client, local_cluster: bool, announce_total) -> It
                 yield item
 
 
-def dask_stream(inputs: list[str], client, *, model: str | None = None,
-                actors_file: str | None = None, local_cluster: bool = False,
-                progress: Callable[[int], None] | None = None,
-                announce_total: Callable[[int], None] | None = None,
-                parts_out: tuple[str, int] | None = None) -> Iterator[ArticleResult]:
-    """Yield an :class:`ArticleResult` per input article or bad input, in input order.
-
-    With ``parts_out=(DIR_URL, articles_per_part)`` the workers also write the Parquet part
-    files of that directory (which must exist, see ``events_io.prepare_dir``)."""
+def setup_workers(client, model: str | None = None, actors_file: str | None = None) -> ExtractorPlugin:
+    """Register the plugin that loads the extractor on every worker (now and when one joins);
+    a worker that cannot import graphbuild or load the model is a one-line :class:`UserError`."""
     actors = None
     if actors_file:
         try:
@@ -434,6 +428,20 @@ def dask_stream(inputs: list[str], client, *, model: str | None = None,
                             f"same graphbuild version on every worker") from None
         raise UserError(f"a Dask worker could not set up graphbuild ({type(exc).__name__}: "
                         f"{_reason(exc)})") from None
+    return plugin
+
+
+def dask_stream(inputs: list[str], client, *, model: str | None = None,
+                actors_file: str | None = None, local_cluster: bool = False,
+                progress: Callable[[int], None] | None = None,
+                announce_total: Callable[[int], None] | None = None,
+                parts_out: tuple[str, int] | None = None) -> Iterator[ArticleResult]:
+    """Yield an :class:`ArticleResult` per input article or bad input, in input order.
+
+    With ``parts_out=(DIR_URL, articles_per_part)`` the workers also write the Parquet part
+    files of that directory (which must exist, see ``events_io.prepare_dir``)."""
+    plugin = setup_workers(client, model, actors_file)
+    actors = plugin.actors
     token = uuid.uuid4().hex[:12]
     parts = _Parts(client, *parts_out) if parts_out else None
     pending: deque = deque()
@@ -496,11 +504,52 @@ def run_extraction_dask(inputs: Iterable[str], spec: str, *, model: str | None =
                         actors_file: str | None = None, progress=None, announce_total=None,
                         announce: Callable[[str], None] | None = None,
                         parts_out: tuple[str, int] | None = None) -> Iterator[ArticleResult]:
-    """Connect (or start a local cluster), then :func:`dask_stream`; closes the client after."""
-    with dask_client(spec) as client:
-        link = dashboard_link(client)
-        if announce is not None and link:
-            announce(f"Dask dashboard: {link}")
-        yield from dask_stream(list(inputs), client, model=model, actors_file=actors_file,
-                               local_cluster=parse_spec(spec)[0] == "local", progress=progress,
-                               announce_total=announce_total, parts_out=parts_out)
+    """Connect (or start a local cluster) and set up the workers *now* (so those errors come
+    before any output), then return the :func:`dask_stream`, which closes the client at its end."""
+    ctx = dask_client(spec)
+    client = ctx.__enter__()
+    try:
+        setup_workers(client, model, actors_file)
+    except BaseException:
+        ctx.__exit__(None, None, None)
+        raise
+    link = dashboard_link(client)
+    if announce is not None and link:
+        announce(f"Dask dashboard: {link}")
+
+    stream = dask_stream(list(inputs), client, model=model, actors_file=actors_file,
+                         local_cluster=parse_spec(spec)[0] == "local", progress=progress,
+                         announce_total=announce_total, parts_out=parts_out)
+    return DaskRun(stream, ctx)
+
+
+class DaskRun:
+    """The results of a run; closing it (or exhausting it, or an error) closes the client and
+    the local cluster, also when it was never iterated."""
+
+    def __init__(self, stream: Iterator[ArticleResult], ctx):
+        self.stream, self.ctx, self.closed = stream, ctx, False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> ArticleResult:
+        try:
+            return next(self.stream)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            try:
+                self.stream.close()
+            finally:
+                self.ctx.__exit__(None, None, None)
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - at interpreter exit the loop may be gone
+            pass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import sys
 
 from tqdm import tqdm
@@ -51,21 +50,13 @@ def open_output(path: str | None):
         raise UserError(f"cannot write {path}: {exc.strerror}") from None
 
 
-def _dask_results(args, bar, parts_out=None):
-    """Results from a Dask cluster; the first is fetched here, so connection and worker setup
-    errors come before any output is created."""
+def _dask_results(args, progress, grow, parts_out=None):
+    """Results from a Dask cluster, connected and set up here (errors before any output)."""
     from ..cluster import run_extraction_dask
-
-    def grow(n: int) -> None:
-        bar.total = (bar.total or 0) + n
-        bar.refresh()
-
-    results = run_extraction_dask(
-        args.inputs, args.dask, model=args.model, actors_file=args.actors, progress=bar.update,
+    return run_extraction_dask(
+        args.inputs, args.dask, model=args.model, actors_file=args.actors, progress=progress,
         announce_total=grow, parts_out=parts_out,
-        announce=None if args.quiet else lambda m: tqdm.write(f"graphbuild extract: {m}", file=sys.stderr))
-    first = next(results, None)
-    return results if first is None else itertools.chain([first], results)
+        announce=None if args.quiet else lambda m: print(f"graphbuild extract: {m}", file=sys.stderr))
 
 
 def _workers_write(args) -> bool:
@@ -83,9 +74,15 @@ def run(args) -> int:
     if args.jobs < 1:
         raise UserError("--jobs must be at least 1")
     skipped = articles = events = 0
-    bar = tqdm(desc="extract", unit=" inputs", disable=args.quiet, file=sys.stderr,
-               dynamic_ncols=True, mininterval=0.5)
-    out = None
+    bar = out = results = None
+
+    def progress(n: int) -> None:  # called as Dask futures finish
+        bar.update(n)
+
+    def grow(n: int) -> None:  # the total grows as the workers index shards
+        bar.total = (bar.total or 0) + n
+        bar.refresh()
+
     try:
         if args.dask:
             from ..cluster import parse_spec
@@ -93,14 +90,16 @@ def run(args) -> int:
                 raise UserError("--dask and --jobs exclude each other (the cluster's workers are the jobs)")
             parse_spec(args.dask)
             parts_out = (args.out, PART_ARTICLES) if _workers_write(args) else None
+            results = _dask_results(args, progress, grow, parts_out)
             if parts_out:  # the workers write the part files (old ones removed first)
                 prepare_dir(args.out)
                 out = NullSink()
-            results = _dask_results(args, bar, parts_out)  # progress from the futures
         else:
             extractor = make_extractor(args.model, args.actors)  # load (or fail) before any output
             results = run_extraction(args.inputs, jobs=args.jobs, extractor=extractor,
                                      model=args.model, actors_file=args.actors)
+        bar = tqdm(desc="extract", unit=" inputs", disable=args.quiet, file=sys.stderr,
+                   dynamic_ncols=True, mininterval=0.5)
         out = out or open_sink(args.out)
         for result in results:
             if not args.dask:
@@ -117,7 +116,10 @@ def run(args) -> int:
                 events += len(result.records)
                 bar.set_postfix_str(f"{events} events", refresh=False)
     finally:
-        bar.close()
+        if args.dask and results is not None:
+            results.close()  # stops the cluster's tasks (and a local cluster) on any error
+        if bar is not None:
+            bar.close()
         if out is not None:
             out.close()
     if not args.quiet:
