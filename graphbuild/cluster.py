@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import os
+import threading
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -107,6 +108,7 @@ def dashboard_link(client) -> str | None:
 
 #: Loaded extractors of this worker process, by (model, actors-file digest).
 _EXTRACTORS: dict[tuple, object] = {}
+_LOCK = threading.Lock()
 
 
 def _load(key: tuple, model: str | None, actors: tuple[str, bytes] | None, where: str,
@@ -130,7 +132,10 @@ def _load(key: tuple, model: str | None, actors: tuple[str, bytes] | None, where
 
 
 class ExtractorPlugin(WorkerPlugin):
-    """Loads graphbuild's spaCy pipeline and gazetteer once per worker, when it joins."""
+    """Loads graphbuild's spaCy pipeline and gazetteer once per worker, when it joins (named
+    after the model and actors file, so a second run on the same cluster reuses it)."""
+
+    idempotent = True
 
     def __init__(self, model: str | None, actors: tuple[str, bytes] | None):
         self.model, self.actors = model, actors
@@ -247,7 +252,8 @@ def extract_window(items: list, key: tuple, model: str | None, actors) -> list[t
             resolved.append(items[i])
             i += 1
     raws = [r for r in resolved if isinstance(r, RawArticle)]
-    results = iter(_safe_extract(extractor, raws))
+    with _LOCK:  # one spaCy pipeline per process: threads of one worker take turns
+        results = iter(_safe_extract(extractor, raws))
     out = []
     for r in resolved:
         if isinstance(r, str):
@@ -418,12 +424,14 @@ def setup_workers(client, model: str | None = None, actors_file: str | None = No
     plugin = ExtractorPlugin(model, actors)
     try:
         client.register_plugin(plugin, name=plugin.name)
-    except UserError:
-        raise
-    except ImportError as exc:
-        raise _remote_error(exc, "plugin setup") from None
-    except Exception as exc:  # noqa: BLE001
-        if "No module named" in str(exc):  # the worker could not unpickle the plugin
+    except Exception as exc:  # noqa: BLE001 - becomes one line
+        try:  # do not leave a failing plugin behind for workers that join later
+            client.unregister_worker_plugin(plugin.name)
+        except Exception:  # noqa: BLE001
+            pass
+        if isinstance(exc, UserError):
+            raise exc from None
+        if isinstance(exc, ImportError) or "No module named" in str(exc):
             raise UserError(f"a Dask worker cannot import graphbuild ({_reason(exc)}): install the "
                             f"same graphbuild version on every worker") from None
         raise UserError(f"a Dask worker could not set up graphbuild ({type(exc).__name__}: "
@@ -435,12 +443,13 @@ def dask_stream(inputs: list[str], client, *, model: str | None = None,
                 actors_file: str | None = None, local_cluster: bool = False,
                 progress: Callable[[int], None] | None = None,
                 announce_total: Callable[[int], None] | None = None,
-                parts_out: tuple[str, int] | None = None) -> Iterator[ArticleResult]:
+                parts_out: tuple[str, int] | None = None,
+                plugin: ExtractorPlugin | None = None) -> Iterator[ArticleResult]:
     """Yield an :class:`ArticleResult` per input article or bad input, in input order.
 
     With ``parts_out=(DIR_URL, articles_per_part)`` the workers also write the Parquet part
     files of that directory (which must exist, see ``events_io.prepare_dir``)."""
-    plugin = setup_workers(client, model, actors_file)
+    plugin = plugin or setup_workers(client, model, actors_file)
     actors = plugin.actors
     token = uuid.uuid4().hex[:12]
     parts = _Parts(client, *parts_out) if parts_out else None
@@ -509,7 +518,7 @@ def run_extraction_dask(inputs: Iterable[str], spec: str, *, model: str | None =
     ctx = dask_client(spec)
     client = ctx.__enter__()
     try:
-        setup_workers(client, model, actors_file)
+        plugin = setup_workers(client, model, actors_file)
     except BaseException:
         ctx.__exit__(None, None, None)
         raise
@@ -519,7 +528,7 @@ def run_extraction_dask(inputs: Iterable[str], spec: str, *, model: str | None =
 
     stream = dask_stream(list(inputs), client, model=model, actors_file=actors_file,
                          local_cluster=parse_spec(spec)[0] == "local", progress=progress,
-                         announce_total=announce_total, parts_out=parts_out)
+                         announce_total=announce_total, parts_out=parts_out, plugin=plugin)
     return DaskRun(stream, ctx)
 
 
