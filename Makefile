@@ -28,13 +28,14 @@ demo: install
 	$(VENV)/bin/graphbuild build data/articles --out $(OUT)
 
 test: install lint-deps
-	$(PY) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 -q --dist loadgroup
 
 bench: install
 	$(PY) benchmarks/extract_throughput.py
 	$(PY) benchmarks/store_bench.py
 	$(PY) benchmarks/rdf_bench.py
 	$(PY) benchmarks/neo4j_bench.py
+	$(PY) benchmarks/dask_bench.py
 
 clean:
 	rm -rf $(VENV) $(OUT) tests/cypher_lint/node_modules

@@ -338,7 +338,7 @@ def _iter_stdin() -> Iterator[RawArticle | IngestError]:
 
 def iter_articles(inputs: Iterable[str], exclude: Iterable[str | Path] = ()
                   ) -> Iterator[RawArticle | IngestError]:
-    """Every article of the inputs (files, directories, ``-`` for stdin), lazily, in order.
+    """Every article of the inputs (files, directories, URLs, globs, ``-`` for stdin), lazily, in order.
 
     An article is its id and content: the same (id, title + text) read again in one run is
     skipped (it is stored once), and a repeated id with different content is a conflict,
@@ -348,7 +348,11 @@ def iter_articles(inputs: Iterable[str], exclude: Iterable[str | Path] = ()
     skip = frozenset(Path(p).resolve() for p in exclude)
     seen: dict[str, tuple[bytes, str]] = {}
     for inp in inputs:
-        items = _iter_stdin() if inp == "-" else _iter_path(Path(inp), exclude=skip)
+        from .sources import handles, iter_source  # URLs (fsspec) and glob patterns
+        if inp == "-":
+            items = _iter_stdin()
+        else:
+            items = iter_source(inp) if handles(inp) else _iter_path(Path(inp), exclude=skip)
         for item in items:
             if isinstance(item, RawArticle):
                 digest = hashlib.sha256(((item.title or "") + "\n\n" + item.text).encode("utf-8")).digest()

@@ -47,11 +47,17 @@ def register(subparsers) -> argparse.ArgumentParser:
                     "OUT/events.jsonl and merge them into the embedded LadybugDB store. Incremental: "
                     "rerunning on the same inputs changes nothing; new articles merge into the same "
                     "actors and analyst edges; an article whose text changed replaces its events.")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="article file, directory, JSONL, or -")
+    p.add_argument("inputs", nargs="*", metavar="INPUT",
+                   help="article file, directory, JSONL, URL, quoted glob, or -")
+    p.add_argument("--from-events", nargs="+", metavar="EVENTS",
+                   help="merge already-extracted events (JSONL or Parquet files, directories, URLs) "
+                        "instead of extracting articles")
     p.add_argument("--store", type=Path, default=None,
                    help=f"store file (default: OUT/graph.lbdb, i.e. {DEFAULT_OUT / 'graph.lbdb'})")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output directory (default: {DEFAULT_OUT})")
     p.add_argument("--jobs", "-j", type=int, default=1, help="extraction processes (default: 1)")
+    p.add_argument("--dask", metavar="SCHEDULER",
+                   help="extract on a Dask cluster: local:N or a scheduler address (tcp://host:8786)")
     p.add_argument("--model", default=None, help="spaCy model name or path (default: the bundled one)")
     p.add_argument("--actors", type=Path, default=None, help="extra actors file (gazetteer additions)")
     p.add_argument("--verbs", type=Path, default=None,
@@ -142,8 +148,8 @@ def _estimate_total(inputs: list[str]) -> int | None:
     """Roughly how many articles the inputs hold (for the progress bar), or None if unknown."""
     total = 0
     for inp in inputs:
-        if inp == "-":
-            return None
+        if inp == "-" or "://" in inp or any(c in inp for c in "*?["):
+            return None  # stdin, URLs and globs: unknown without reading them
         path = Path(inp)
         files = ([p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path])
         for f in files:
@@ -161,6 +167,17 @@ def _estimate_total(inputs: list[str]) -> int | None:
 
 def _extract(args) -> Iterator:
     from ..pipeline import run_extraction
+    if getattr(args, "dask", None):
+        from ..cluster import run_extraction_dask
+        if args.jobs != 1:
+            raise UserError("--dask and --jobs exclude each other (the cluster's workers are the jobs)")
+        if args.verbs:
+            raise UserError("--verbs is not yet sent to Dask workers: extract with --jobs, or ship the "
+                            "verbs in data/lexicon")
+        return run_extraction_dask([str(i) for i in args.inputs], args.dask, model=args.model,
+                                   actors_file=str(args.actors) if args.actors else None,
+                                   announce=None if args.quiet else lambda m: print(
+                                       f"graphbuild build: {m}", file=sys.stderr))
     return run_extraction([str(i) for i in args.inputs], jobs=args.jobs, model=args.model,
                           actors_file=str(args.actors) if args.actors else None,
                           verbs_file=str(args.verbs) if args.verbs else None,
@@ -168,6 +185,9 @@ def _extract(args) -> Iterator:
 
 
 def run(args) -> int:
+    if getattr(args, "from_events", None) or not args.inputs:
+        from .build_events import run_from_events
+        return run_from_events(args)
     out = Path(args.out)
     store_path = Path(args.store) if args.store else out / "graph.lbdb"
     try:

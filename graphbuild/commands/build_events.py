@@ -1,0 +1,65 @@
+"""``graphbuild build --from-events EVENTS...``: merge already-extracted events into the store.
+
+Extraction scales out (``extract --dask``); the merge stays one batched, idempotent writer:
+the same :class:`~graphbuild.commands.build.BatchWriter` as ``build``, then the same sinks
+(``--neo4j`` pushes the store's graph to Neo4j afterwards).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from ..errors import UserError
+from ..sinks import store as st
+
+
+def run_from_events(args) -> int:
+    from ..events_io import EventsError, read_events
+    from .build import BuildReport, BatchWriter, _sink_modules, print_summary
+
+    if not args.from_events:
+        raise UserError("nothing to build: give INPUT articles or --from-events EVENTS")
+    if args.inputs:
+        raise UserError("--from-events merges events instead of extracting: give INPUT articles "
+                        "or --from-events EVENTS, not both")
+    out = Path(args.out)
+    store_path = Path(args.store) if args.store else out / "graph.lbdb"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create output directory {out}: {exc.strerror}") from None
+    report = BuildReport(store=store_path)
+    t0 = time.perf_counter()
+    progress = None
+    if not args.quiet:
+        from tqdm import tqdm
+        progress = tqdm(unit=" articles", desc="build", file=sys.stderr, dynamic_ncols=True)
+    try:
+        with st.open_store(store_path) as store:
+            writer = BatchWriter(store, report)
+            for item in read_events(args.from_events):
+                if isinstance(item, EventsError):
+                    report.skipped.append(str(item))
+                    (progress.write if progress is not None else print)(
+                        f"graphbuild build: {item}", file=sys.stderr)
+                    continue
+                writer.add(*item)
+                if progress is not None:
+                    progress.update(1)
+                    progress.set_postfix(events=report.events, refresh=False)
+            writer.flush()
+            t1 = time.perf_counter()
+            store.checkpoint()
+            report.store_seconds += time.perf_counter() - t1
+    finally:
+        if progress is not None:
+            progress.close()
+    report.seconds = time.perf_counter() - t0
+    for mod in _sink_modules():
+        if hasattr(mod, "after_build"):
+            mod.after_build(args, store_path)
+    if not args.quiet:
+        print_summary(report, out)
+    return 1 if report.skipped else 0
