@@ -17,13 +17,15 @@ from .errors import UserError
 from .model import Article
 
 #: Top-level scalar fields of a record, in the order the extractor writes them.
-EVENT_FIELDS = ("id", "article_id", "field", "relation", "cameo", "plover", "date", "negated",
-                "modality", "confidence", "trigger", "sentence", "start", "end")
+EVENT_FIELDS = ("id", "article_id", "field", "relation", "cameo", "plover", "date", "date_source",
+                "date_period", "negated", "modality", "confidence", "trigger", "sentence", "start", "end")
 #: The record's order of keys (actor objects included), for rebuilding records from rows.
 RECORD_ORDER = ("id", "article_id", "field", "relation", "cameo", "plover", "source", "target",
-                "date", "negated", "modality", "reported_by", "confidence", "trigger", "sentence",
-                "start", "end")
+                "date", "date_source", "date_period", "negated", "modality", "reported_by", "confidence",
+                "trigger", "sentence", "start", "end")
 ACTOR_ROLES = ("source", "target", "reported_by")
+#: Fields older records lack: left out of a rebuilt record when the row has none.
+OPTIONAL_FIELDS = ("date_source", "date_period")
 ACTOR_FIELDS = ("id", "name", "kind", "country", "role", "cameo", "wikidata", "text")
 ARTICLE_FIELDS = ("title", "url", "source", "published", "sha256")
 _TYPES = {"negated": "bool", "confidence": "float64", "start": "int64", "end": "int64"}
@@ -94,8 +96,12 @@ def unflatten(row: dict) -> tuple[Article, dict | None]:
             for ekey in [k for k in extra if k.startswith(key + ".")]:
                 actor[ekey[len(key) + 1:]] = extra.pop(ekey)
             rec[key] = actor
-        else:
+        elif key in row and (row[key] is not None or key not in OPTIONAL_FIELDS):
             rec[key] = row.get(key)
+        elif key not in OPTIONAL_FIELDS:
+            rec[key] = None
+        elif "date_source" in row and row.get("date_source") is not None:
+            rec[key] = None  # a record written with date fields has both
     rec.update(extra)
     return article, rec
 

@@ -348,11 +348,10 @@ def iter_articles(inputs: Iterable[str], exclude: Iterable[str | Path] = ()
     skip = frozenset(Path(p).resolve() for p in exclude)
     seen: dict[str, tuple[bytes, str]] = {}
     for inp in inputs:
-        from .sources import handles, iter_source  # URLs (fsspec) and glob patterns
         if inp == "-":
             items = _iter_stdin()
-        else:
-            items = iter_source(inp) if handles(inp) else _iter_path(Path(inp), exclude=skip)
+        else:  # URLs (fsspec) and glob patterns
+            items = _sources.iter_source(inp) if _sources.handles(inp) else _iter_path(Path(inp), exclude=skip)
         for item in items:
             if isinstance(item, RawArticle):
                 digest = hashlib.sha256(((item.title or "") + "\n\n" + item.text).encode("utf-8")).digest()
@@ -365,3 +364,6 @@ def iter_articles(inputs: Iterable[str], exclude: Iterable[str | Path] = ()
                     continue
                 seen[item.id] = (digest, item.origin)
             yield item
+
+
+from . import sources as _sources  # noqa: E402  (it builds on the readers above)

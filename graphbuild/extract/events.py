@@ -581,9 +581,10 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
             sources.extend(pair)
             src_toks = []
     for s in src_toks:
-        if s.i == tok.i:  # a release's own headline act
-            sources.append(Resolved(acts.issuer_entry, tok.i, tok.i, 0.7))
-            t_src.append(_arg_note(s, sources[-1], "the issuer of the release (headline)", None))
+        if s.i == tok.i:  # a release's own headline act (a trigger is never its own source otherwise)
+            if acts.issuer_entry is not None:
+                sources.append(Resolved(acts.issuer_entry, tok.i, tok.i, 0.7))
+                t_src.append(_arg_note(s, sources[-1], "the issuer of the release (headline)", None))
             continue
         r = _resolve_speaker_pronoun(acts, s, speaker, cues, set())
         how = "direct"
