@@ -163,6 +163,9 @@ def _extract(args) -> Iterator:
 
 
 def run(args) -> int:
+    for mod in _sink_modules():  # e.g. --neo4j: bad settings or an unreachable server fail before the build
+        if hasattr(mod, "check_build_arguments"):
+            mod.check_build_arguments(args)
     out = Path(args.out)
     store_path = Path(args.store) if args.store else out / "graph.lbdb"
     try:
