@@ -1,6 +1,6 @@
 """The local Neo4j launcher itself (tests/neo4j_server/, what `make neo4j` runs): a server without
 auth on a free port, prints its Bolt URI, is Neo4j 5.26 Community, takes a connection with no
-password, and on SIGTERM stops and removes its work directory."""
+password, and on SIGTERM stops with status 0 and removes its work directory."""
 
 from __future__ import annotations
 
@@ -68,5 +68,5 @@ def test_launcher_serves_without_auth_and_sigterm_removes_its_work_dir(tmp_path)
         except subprocess.TimeoutExpired:
             proc.kill()
             raise
-    assert rc in (0, 143), (rc, proc.stderr.read()[-2000:])   # the JVM exits 143 after its shutdown hook
+    assert rc == 0, (rc, proc.stderr.read()[-2000:])
     assert not store.exists() and list(work.iterdir()) == []

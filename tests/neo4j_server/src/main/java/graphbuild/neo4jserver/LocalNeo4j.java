@@ -28,8 +28,8 @@ import org.neo4j.harness.Neo4jBuilders;
  * the password never appears on the command line.
  *
  * <p>Prints {@code NEO4J_URI=bolt://host:port} on stdout once the server accepts Bolt
- * connections, then waits for SIGTERM / SIGINT, shuts the database down and deletes the work
- * directory (the shutdown hook runs on both signals).
+ * connections, then waits for SIGTERM / SIGINT, shuts the database down, deletes the work
+ * directory (in the shutdown hook) and exits 0.
  */
 public final class LocalNeo4j {
 
@@ -84,6 +84,12 @@ public final class LocalNeo4j {
         } catch (RuntimeException e) {
             System.err.println("neo4j: cannot set the password: " + e.getMessage());
             System.exit(1);  // runs the shutdown hook: database stopped, work directory removed
+        }
+
+        // SIGTERM / SIGINT (Ctrl-C): exit 0 through the shutdown hook. A shell's background job
+        // inherits SIGINT as ignored, and the JVM keeps it so: stop those with SIGTERM.
+        for (String name : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> System.exit(0));
         }
 
         URI bolt = neo4j.boltURI();
