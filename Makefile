@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 LINT   := tests/cypher_lint/node_modules/.installed-stamp
 OUT    ?= graphbuild-out
 
-.PHONY: install demo test lint-deps bench clean
+.PHONY: install demo test lint-deps bench clean neo4j
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,15 @@ lint-deps: $(LINT)
 demo: install
 	$(VENV)/bin/graphbuild build data/articles --out $(OUT)
 
+# The tests run inside a private local Neo4j 5.26 (tests/neo4j_server/, built with Maven), stopped afterwards.
 test: install lint-deps
-	$(PY) -m pytest -n 2 -q --dist loadgroup
+	tests/neo4j_server/run-with-neo4j.sh $(PY) -m pytest -n 2 -q --dist loadgroup
+
+# A local Neo4j 5.26 Community server (no auth) on bolt://127.0.0.1:$(NEO4J_PORT), in the foreground; Ctrl-C stops it.
+NEO4J_PORT ?= 7687
+neo4j:
+	tests/neo4j_server/neo4j.sh build
+	tests/neo4j_server/neo4j.sh serve -Dneo4j.bolt.port=$(NEO4J_PORT)
 
 bench: install
 	$(PY) benchmarks/extract_throughput.py

@@ -4,6 +4,14 @@ when NEO4J_URI is set, relationships/s of a real push (first push and an idempot
     .venv/bin/python benchmarks/neo4j_bench.py                      # synthetic, corpus-size
     .venv/bin/python benchmarks/neo4j_bench.py --store graphbuild-out/graph.lbdb
     NEO4J_URI=bolt://localhost:7687 NEO4J_PASSWORD=... .venv/bin/python benchmarks/neo4j_bench.py
+    .venv/bin/python benchmarks/neo4j_bench.py --live [--edges 200000] [--store graph.lbdb]
+
+--live starts the local Neo4j 5.26 (tests/neo4j_server/, unless NEO4J_URI is set) and measures,
+in one run: server start time; relationships/s and statements sent pushing the corpus-size graph
+(or --store) and a synthetic graph with --edges analyst edges at batch sizes 100 / 1,000 / 10,000,
+and the same push row by row (one MERGE statement per record, on the first --row-by-row events)
+as the baseline ratio; then every library query's time on Neo4j beside the embedded store's for
+the synthetic graph.
 
 The synthetic graph has the shared corpus's article count (2,450 when ../shared is present),
 EVENTS_PER_ARTICLE events each, actors drawn with a Zipf-like skew (a few hubs, a long tail).
@@ -65,8 +73,165 @@ def synthetic(n_articles: int, per_article: int, n_actors: int, seed: int = 7) -
     return data
 
 
+# --------------------------------------------------------------------------------------------
+# --live: a real server, batch sizes against row by row, queries against the embedded store
+# --------------------------------------------------------------------------------------------
+
+LAUNCHER = ROOT / "tests" / "neo4j_server" / "neo4j.sh"
+
+
+def start_local_server(workdir: Path):
+    """Start tests/neo4j_server (no auth, free port): (process, uri, seconds until it took Bolt)."""
+    import subprocess
+    subprocess.run([str(LAUNCHER), "build"], check=True)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([str(LAUNCHER), "serve", "-Dneo4j.bolt.port=0", f"-Dneo4j.workdir={workdir}"],
+                            stdout=subprocess.PIPE, text=True)
+    uri = None
+    for line in proc.stdout:
+        if line.startswith("NEO4J_URI="):
+            uri = line.strip().split("=", 1)[1]
+        if line.startswith("NEO4J_START_MS="):
+            break
+    if uri is None:
+        raise SystemExit("neo4j_bench: the local Neo4j did not start")
+    return proc, uri, time.perf_counter() - t0
+
+
+def wipe(driver, database: str) -> None:
+    with driver.session(database=database) as session:
+        # relationships first: DETACH DELETE of a hub actor in one batch exceeds the transaction memory cap
+        session.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS").consume()
+        session.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
+def subgraph(data: GraphData, max_events: int) -> GraphData:
+    """The first articles of ``data`` (by id) holding at most ``max_events`` events."""
+    out = GraphData()
+    by_article: dict[str, list] = {}
+    for e in data.events.values():
+        by_article.setdefault(e.article_id, []).append(e)
+    n = 0
+    for aid in sorted(by_article):
+        if n + len(by_article[aid]) > max_events:
+            break
+        for e in by_article[aid]:
+            out.events[e.id] = e
+            for a in (e.source_id, e.target_id, e.reported_by_id):
+                if a:
+                    out.actors[a] = data.actors[a]
+        if aid in data.articles:
+            out.articles[aid] = data.articles[aid]
+        n += len(by_article[aid])
+    return out
+
+
+def timed_push(driver, cfg, data: GraphData, batch: int) -> dict:
+    wipe(driver, cfg.database)
+    stats = sink.push(data, cfg, batch_size=batch, quiet=True)
+    return {"batch": batch, "seconds": round(stats.seconds, 2), "statements": stats.statements,
+            "rows": stats.rows, "relationships": stats.relationships_created,
+            "rel_per_s": round(stats.relationships_created / stats.seconds, 1)}
+
+
+def bench_pushes(driver, cfg, name: str, data: GraphData, row_by_row: int,
+                 sizes: tuple[int, ...] = (100, 1000, 10000)) -> dict:
+    """Batch sizes 100 / 1,000 / 10,000 on the whole graph, and row by row on its first events."""
+    out = {"graph": name, "events": len(data.events), "analyst_edges": len(data.analyst_edges()),
+           "batches": [timed_push(driver, cfg, data, b) for b in sizes]}
+    sample = subgraph(data, row_by_row)
+    rb = timed_push(driver, cfg, sample, 1)
+    same = timed_push(driver, cfg, sample, 1000)
+    out["row_by_row"] = {**rb, "events": len(sample.events)}
+    out["sample_batch_1000"] = same
+    out["speedup_batch_1000_vs_row_by_row"] = round(same["rel_per_s"] / rb["rel_per_s"], 1)
+    return out
+
+
+def bench_queries_both(driver, cfg, data: GraphData, tmp: Path, repeats: int = 3) -> list[dict]:
+    """Every library query: best of ``repeats`` on Neo4j (graph pushed) and on the embedded store."""
+    from benchmarks.store_bench import BENCH_PARAMS
+    from graphbuild.commands import query as q
+    from graphbuild.sinks import store as st
+    path = tmp / "bench.lbdb"
+    st.bulk_load(path, data)
+    rows = []
+    lbdb = {x.name: x for x in q.library("lbdb")}
+    for query in q.library("neo4j"):
+        params = q.bind(query, {k: v for k, v in BENCH_PARAMS.items() if k in query.params})
+        neo, n_rows = [], 0
+        for _ in range(repeats):
+            t = time.perf_counter()
+            n_rows = len(driver.execute_query(query.text, params, database_=cfg.database).records)
+            neo.append(time.perf_counter() - t)
+        emb = []
+        lq = lbdb[query.name]
+        lparams = q.bind(lq, {k: v for k, v in BENCH_PARAMS.items() if k in lq.params})
+        with st.open_store(path, read_only=True) as store:
+            lparams = st.resolve_actor_params(store, lparams)
+            for _ in range(repeats):
+                t = time.perf_counter()
+                store.conn.execute(lq.text, lparams).get_all()
+                emb.append(time.perf_counter() - t)
+        rows.append({"query": query.name, "rows": n_rows, "neo4j_ms": round(min(neo) * 1000, 1),
+                     "store_ms": round(min(emb) * 1000, 1)})
+    return rows
+
+
+def live(args) -> int:
+    import tempfile
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.store_bench import synthetic_corpus
+    report: dict = {}
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        proc = None
+        if os.environ.get("NEO4J_URI"):
+            cfg = sink.config_from_args(argparse.Namespace())
+        else:
+            proc, uri, start_s = start_local_server(tmp / "neo4j")
+            report["server_start_seconds"] = round(start_s, 1)
+            cfg = sink.Neo4jConfig(uri=uri, password=None, timeout=30, retry_time=60)
+        try:
+            driver = sink.connect(cfg)
+            if args.store:
+                from graphbuild.sinks.store import read_graph
+                corpus, corpus_name = read_graph(args.store), f"store {args.store}"
+            else:
+                n = args.articles or corpus_articles()
+                corpus, corpus_name = synthetic(n, args.events_per_article, args.actors), f"synthetic corpus-size ({n} articles)"
+            sizes = tuple(int(x) for x in args.batches.split(","))
+            if not args.skip_corpus:
+                report["corpus"] = bench_pushes(driver, cfg, corpus_name, corpus, args.row_by_row, sizes)
+            print(json.dumps(report, indent=1), flush=True)
+            arts, recs, _ = synthetic_corpus(0, 10.0, 6000, seed=11, min_keys=args.edges)
+            big = GraphData()
+            for art in arts:
+                big.add_article(art)
+            big.add_records(recs)
+            report["synthetic"] = bench_pushes(driver, cfg, f"synthetic >= {args.edges} analyst edges", big,
+                                               args.row_by_row, sizes)
+            print(json.dumps(report["synthetic"], indent=1), flush=True)
+            if report["synthetic"]["batches"][-1]["batch"] != 10000 or args.row_by_row:
+                timed_push(driver, cfg, big, 10000)   # the whole graph back in place for the queries
+            report["queries"] = bench_queries_both(driver, cfg, big, tmp)
+            driver.close()
+        finally:
+            if proc is not None:
+                proc.terminate()
+                proc.wait(timeout=120)
+    print(json.dumps(report, indent=1))
+    return 0
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--live", action="store_true", help="push to a real server (local one started if no NEO4J_URI)")
+    p.add_argument("--edges", type=int, default=200_000, help="--live: analyst edges of the synthetic graph")
+    p.add_argument("--row-by-row", type=int, default=1000, metavar="EVENTS",
+                   help="--live: events pushed one MERGE per record for the baseline")
+    p.add_argument("--batches", default="100,1000,10000", help="--live: batch sizes to time (comma-separated)")
+    p.add_argument("--skip-corpus", action="store_true", help="--live: only the synthetic --edges graph")
     p.add_argument("--store", type=Path, help="benchmark the graph of this embedded store instead")
     p.add_argument("--articles", type=int, default=None, help="synthetic articles (default: corpus size)")
     p.add_argument("--events-per-article", type=int, default=6)
@@ -74,6 +239,8 @@ def main(argv=None) -> int:
     p.add_argument("--batch-size", type=int, default=sink.DEFAULT_BATCH)
     p.add_argument("--json", action="store_true", help="print the numbers as JSON")
     args = p.parse_args(argv)
+    if args.live:
+        return live(args)
 
     t0 = time.perf_counter()
     if args.store:

@@ -273,13 +273,26 @@ def test_config_from_env_and_flags(monkeypatch, tmp_path):
 def test_config_errors_are_user_errors(monkeypatch, tmp_path):
     monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
     monkeypatch.delenv("NEO4J_URI", raising=False)
-    with pytest.raises(UserError, match="NEO4J_PASSWORD"):
-        sink.config_from_args(_args())
-    assert sink.config_from_args(_args(), need_password=False).database == "neo4j"
+    cfg = sink.config_from_args(_args())
+    assert (cfg.database, cfg.password) == ("neo4j", None)   # no password: connect without auth
     with pytest.raises(UserError, match="must start with bolt://"):
-        sink.config_from_args(_args(neo4j_uri="http://localhost:7474"), need_password=False)
+        sink.config_from_args(_args(neo4j_uri="http://localhost:7474"))
     with pytest.raises(UserError, match="password-file"):
         sink.config_from_args(_args(neo4j_password_file=tmp_path / "missing"))
+
+
+def test_build_flag_takes_an_optional_uri(monkeypatch):
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    p = argparse.ArgumentParser()
+    p.add_argument("inputs", nargs="+")
+    sink.add_build_arguments(p)
+    args = p.parse_args(["data/articles", "--neo4j", "bolt://127.0.0.1:7687"])
+    assert args.inputs == ["data/articles"] and sink.config_from_args(args).uri == "bolt://127.0.0.1:7687"
+    args = p.parse_args(["data/articles", "--neo4j"])
+    assert args.neo4j is True and sink.config_from_args(args).uri == sink.DEFAULT_URI
+    args = p.parse_args(["data/articles", "--neo4j", "bolt://a:1", "--neo4j-uri", "bolt://b:2"])
+    assert sink.config_from_args(args).uri == "bolt://b:2"
+    assert p.parse_args(["data/articles"]).neo4j is False
 
 
 def test_no_password_flag_exists():
@@ -318,12 +331,20 @@ def test_after_build_dry_run_reads_the_store(tmp_path, capsys):
 
 
 def test_check_build_arguments_fails_fast(monkeypatch):
+    """Before a long build: bad settings, and a server that cannot be reached, are one-line errors."""
+    import socket
     monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
-    base = dict(neo4j_uri=None, neo4j_user=None, neo4j_database=None, neo4j_password_file=None,
-                neo4j_timeout=None, batch_size=1000, dry_run=False)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    closed = sock.getsockname()[1]
+    sock.close()
+    base = dict(neo4j_uri=f"bolt://127.0.0.1:{closed}", neo4j_user=None, neo4j_database=None,
+                neo4j_password_file=None, neo4j_timeout=3, batch_size=1000, dry_run=False)
     sink.check_build_arguments(argparse.Namespace(neo4j=False, **base))  # no --neo4j: nothing to check
-    with pytest.raises(UserError, match="NEO4J_PASSWORD"):
+    with pytest.raises(UserError, match="cannot reach Neo4j"):
         sink.check_build_arguments(argparse.Namespace(neo4j=True, **base))
     sink.check_build_arguments(argparse.Namespace(neo4j=True, **{**base, "dry_run": True}))
     with pytest.raises(UserError, match="batch-size"):
         sink.check_build_arguments(argparse.Namespace(neo4j=True, **{**base, "dry_run": True, "batch_size": 0}))
+    with pytest.raises(UserError, match="must start with bolt://"):
+        sink.check_build_arguments(argparse.Namespace(neo4j="http://x:7474", **{**base, "neo4j_uri": None}))

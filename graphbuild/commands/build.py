@@ -185,6 +185,9 @@ def _extract(args) -> Iterator:
 
 
 def run(args) -> int:
+    for mod in _sink_modules():  # e.g. --neo4j: bad settings or an unreachable server fail before the build
+        if hasattr(mod, "check_build_arguments"):
+            mod.check_build_arguments(args)
     if getattr(args, "from_events", None) or not args.inputs:
         from .build_events import run_from_events
         return run_from_events(args)

@@ -31,6 +31,7 @@ DEFAULT_USER = "neo4j"
 DEFAULT_DATABASE = "neo4j"
 DEFAULT_BATCH = 1000
 DEFAULT_TIMEOUT = 15.0
+DEFAULT_RETRY_TIME = 30.0
 
 # --------------------------------------------------------------------------------------------
 # Statements: the complete set the sink can send. Tests enumerate these and lint each one.
@@ -347,6 +348,8 @@ class Neo4jConfig:
     database: str = DEFAULT_DATABASE
     password: str | None = field(default=None, repr=False)
     timeout: float = DEFAULT_TIMEOUT
+    #: How long the driver keeps retrying a batch after a transient error or a dropped connection.
+    retry_time: float = DEFAULT_RETRY_TIME
 
 
 class _Group:
@@ -370,8 +373,8 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--neo4j-database", metavar="DB",
                    help=f"database to write to (env NEO4J_DATABASE; default {DEFAULT_DATABASE})")
     g.add_argument("--neo4j-password-file", metavar="FILE", type=Path,
-                   help="read the password from the first line of FILE (else env NEO4J_PASSWORD); "
-                        "there is deliberately no password flag")
+                   help="read the password from the first line of FILE (else env NEO4J_PASSWORD; none "
+                        "for a server without auth, e.g. `make neo4j`); there is deliberately no password flag")
     g.add_argument("--neo4j-timeout", metavar="SECONDS", type=float, default=DEFAULT_TIMEOUT,
                    help=f"connection timeout (default {DEFAULT_TIMEOUT:g})")
     g.add_argument("--batch-size", metavar="N", type=int, default=DEFAULT_BATCH,
@@ -380,11 +383,14 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
                    help="Neo4j: print the statements and batch counts instead of connecting")
 
 
-def config_from_args(args: argparse.Namespace, need_password: bool = True) -> Neo4jConfig:
-    """A :class:`Neo4jConfig` from flags, then environment, then defaults."""
+def config_from_args(args: argparse.Namespace) -> Neo4jConfig:
+    """A :class:`Neo4jConfig` from flags (``--neo4j URI`` or ``--neo4j-uri``), then environment, then
+    defaults. No password means no auth (a local server); a server that wants one says so at connect."""
     env = os.environ
+    build_uri = getattr(args, "neo4j", None)
     cfg = Neo4jConfig(
-        uri=getattr(args, "neo4j_uri", None) or env.get("NEO4J_URI") or DEFAULT_URI,
+        uri=(getattr(args, "neo4j_uri", None) or (build_uri if isinstance(build_uri, str) else None)
+             or env.get("NEO4J_URI") or DEFAULT_URI),
         user=getattr(args, "neo4j_user", None) or env.get("NEO4J_USERNAME") or env.get("NEO4J_USER") or DEFAULT_USER,
         database=getattr(args, "neo4j_database", None) or env.get("NEO4J_DATABASE") or DEFAULT_DATABASE,
         timeout=float(getattr(args, "neo4j_timeout", None) or DEFAULT_TIMEOUT),
@@ -402,9 +408,7 @@ def config_from_args(args: argparse.Namespace, need_password: bool = True) -> Ne
             raise UserError(f"cannot read --neo4j-password-file {pw_file}: {exc.strerror}") from None
         cfg.password = text.splitlines()[0] if text.splitlines() else ""
     else:
-        cfg.password = env.get("NEO4J_PASSWORD")
-    if need_password and not cfg.password:
-        raise UserError("no Neo4j password: set NEO4J_PASSWORD or pass --neo4j-password-file FILE")
+        cfg.password = env.get("NEO4J_PASSWORD") or None
     return cfg
 
 
@@ -420,7 +424,10 @@ def _explain(exc: Exception, cfg: Neo4jConfig) -> UserError:
 
     where = f"{cfg.uri} (database {cfg.database!r}, user {cfg.user!r})"
     code = getattr(exc, "code", None) or ""
-    if isinstance(exc, nx.AuthError) or "Security.Unauthorized" in code:
+    if (isinstance(exc, nx.AuthError) or "Security.Unauthorized" in code) and cfg.password is None:
+        msg = (f"Neo4j at {cfg.uri} requires a password: set NEO4J_PASSWORD or pass "
+               f"--neo4j-password-file FILE (user {cfg.user!r})")
+    elif isinstance(exc, nx.AuthError) or "Security.Unauthorized" in code:
         msg = f"Neo4j rejected the credentials for {where}: check NEO4J_USERNAME / the password"
     elif "AuthenticationRateLimit" in code:
         msg = f"Neo4j locked out user {cfg.user!r} at {cfg.uri} after failed logins; wait and retry"
@@ -458,8 +465,9 @@ def connect(cfg: Neo4jConfig):
     _quiet_driver_logs()
     try:
         driver = neo4j.GraphDatabase.driver(
-            cfg.uri, auth=(cfg.user, cfg.password or ""), connection_timeout=cfg.timeout,
-            connection_acquisition_timeout=cfg.timeout, max_transaction_retry_time=max(30.0, cfg.timeout),
+            cfg.uri, auth=None if cfg.password is None else (cfg.user, cfg.password),
+            connection_timeout=cfg.timeout, connection_acquisition_timeout=cfg.timeout,
+            max_transaction_retry_time=cfg.retry_time,
             user_agent="graphbuild",
         )
     except (nx.ConfigurationError, ValueError) as exc:
@@ -582,7 +590,7 @@ def run_push(data: GraphData, args: argparse.Namespace, out=None) -> int:
     batch_size = getattr(args, "batch_size", DEFAULT_BATCH)
     quiet = getattr(args, "quiet", False)
     if getattr(args, "dry_run", False):
-        cfg = config_from_args(args, need_password=False)
+        cfg = config_from_args(args)
         steps = plan(data, batch_size)
         out.write(format_plan(steps, batch_size, cfg.database))
         return 0
@@ -605,16 +613,20 @@ def run_push(data: GraphData, args: argparse.Namespace, out=None) -> int:
 
 def add_build_arguments(parser: argparse.ArgumentParser) -> None:
     """Adds ``--neo4j`` and the connection / batch / dry-run flags to ``graphbuild build``."""
-    parser.add_argument("--neo4j", action="store_true",
-                        help="also merge the built graph into Neo4j (see the Neo4j flags below)")
+    parser.add_argument("--neo4j", nargs="?", const=True, default=False, metavar="URI",
+                        help="also merge the built graph into Neo4j at URI (default: --neo4j-uri / "
+                             f"NEO4J_URI / {DEFAULT_URI}; see the Neo4j flags below)")
     add_connection_arguments(parser)
 
 
 def check_build_arguments(args: argparse.Namespace) -> None:
-    """With ``--neo4j``: fail fast on bad settings (URI, missing password) before a long build."""
+    """With ``--neo4j``: fail fast on bad settings, an unreachable server or refused credentials
+    before a long build (the connection is checked, then closed)."""
     if getattr(args, "neo4j", False):
-        config_from_args(args, need_password=not getattr(args, "dry_run", False))
+        cfg = config_from_args(args)
         batches([], getattr(args, "batch_size", DEFAULT_BATCH))
+        if not getattr(args, "dry_run", False):
+            connect(cfg).close()
 
 
 def after_build(args: argparse.Namespace, store_path) -> None:
