@@ -33,12 +33,11 @@ def cached_gazetteer(data_dir: str | None, actor_files: tuple[str, ...]):
 
 @Language.component("graphbuild_paragraphs")
 def paragraphs(doc: Doc) -> Doc:
-    pos = doc.text.find("\n")
-    while pos >= 0:
-        span = doc.char_span(pos, pos + 1, alignment_mode="expand")
-        if span is not None and span.end < len(doc) and span[-1].is_space:
-            doc[span.end].is_sent_start = True
-        pos = doc.text.find("\n", pos + 1)
+    """A token after a line break starts a sentence (one pass: spaCy keeps line breaks as
+    whitespace tokens; ``char_span`` per newline was quadratic on long articles)."""
+    for tok in doc[:-1]:
+        if tok.is_space and "\n" in tok.text:
+            doc[tok.i + 1].is_sent_start = True
     return doc
 
 
