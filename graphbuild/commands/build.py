@@ -239,6 +239,12 @@ def run(args) -> int:
         if progress is not None:
             progress.close()
     report.seconds = time.perf_counter() - t0
+    return finish_build(args, report, store_path, out)
+
+
+def finish_build(args, report: BuildReport, store_path: Path, out: Path) -> int:
+    """The end of every build: the other sinks (Neo4j, RDF), the summary, the consistency check's
+    problems (exit 2), else exit 1 if inputs were skipped."""
     for mod in _sink_modules():
         if hasattr(mod, "after_build"):
             mod.after_build(args, store_path)

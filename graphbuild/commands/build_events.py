@@ -17,7 +17,7 @@ from ..sinks import store as st
 
 def run_from_events(args) -> int:
     from ..events_io import EventsError, read_events
-    from .build import BuildReport, BatchWriter, _sink_modules, print_summary
+    from .build import BatchWriter, BuildReport, finish_build
 
     if not args.from_events:
         raise UserError("nothing to build: give INPUT articles or --from-events EVENTS")
@@ -52,14 +52,10 @@ def run_from_events(args) -> int:
             writer.flush()
             t1 = time.perf_counter()
             store.checkpoint()
+            report.problems = st.verify(store)  # graphbuild check, as after a build from articles
             report.store_seconds += time.perf_counter() - t1
     finally:
         if progress is not None:
             progress.close()
     report.seconds = time.perf_counter() - t0
-    for mod in _sink_modules():
-        if hasattr(mod, "after_build"):
-            mod.after_build(args, store_path)
-    if not args.quiet:
-        print_summary(report, out)
-    return 1 if report.skipped else 0
+    return finish_build(args, report, store_path, out)
