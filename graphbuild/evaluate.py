@@ -181,26 +181,32 @@ class Report:
 
 
 # ------------------------------------------------------------------ reading gold files
-def load_gold(path: str | Path) -> list[dict]:
-    """The records of a gold JSONL file; a malformed line is a one-line error naming it."""
-    items = []
+def _jsonl_objects(path: str | Path, what: str):
+    """(line number, object) of each non-empty line; a malformed line or an unreadable file is a
+    one-line error naming it."""
     try:
         with open(path, encoding="utf-8") as fh:
             for lineno, line in enumerate(fh, 1):
                 if not line.strip():
                     continue
                 try:
-                    obj = json.loads(line)
+                    yield lineno, json.loads(line)
                 except ValueError as exc:
                     raise UserError(f"{path}:{lineno}: malformed JSON ({exc})") from None
-                if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) \
-                        or not isinstance(obj.get("events"), list) \
-                        or not all(isinstance(e, dict) for e in obj["events"]):
-                    raise UserError(f"{path}:{lineno}: expected an object with 'text' and a list of 'events'")
-                obj["_line"] = lineno
-                items.append(obj)
     except OSError as exc:
-        raise UserError(f"{path}: cannot read gold file ({exc.strerror})") from None
+        raise UserError(f"{path}: cannot read {what} ({exc.strerror})") from None
+
+
+def load_gold(path: str | Path) -> list[dict]:
+    """The records of a gold JSONL file; a malformed line is a one-line error naming it."""
+    items = []
+    for lineno, obj in _jsonl_objects(path, "gold file"):
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) \
+                or not isinstance(obj.get("events"), list) \
+                or not all(isinstance(e, dict) for e in obj["events"]):
+            raise UserError(f"{path}:{lineno}: expected an object with 'text' and a list of 'events'")
+        obj["_line"] = lineno
+        items.append(obj)
     if not items:
         raise UserError(f"{path}: no gold records")
     return items
@@ -261,19 +267,9 @@ class Inputs:
 
 def _read_articles(path: str | Path, want: set[str]) -> dict[str, dict]:
     found: dict[str, dict] = {}
-    try:
-        with open(path, encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    a = json.loads(line)
-                except ValueError as exc:
-                    raise UserError(f"{path}:{lineno}: malformed JSON ({exc})") from None
-                if isinstance(a, dict) and a.get("id") in want and a["id"] not in found:
-                    found[a["id"]] = a
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read articles ({exc.strerror})") from None
+    for _, a in _jsonl_objects(path, "articles"):
+        if isinstance(a, dict) and a.get("id") in want and a["id"] not in found:
+            found[a["id"]] = a
     return found
 
 
