@@ -191,12 +191,7 @@ def run(args) -> int:
     if getattr(args, "from_events", None) or not args.inputs:
         from .build_events import run_from_events
         return run_from_events(args)
-    out = Path(args.out)
-    store_path = Path(args.store) if args.store else out / "graph.lbdb"
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"cannot create output directory {out}: {exc.strerror}") from None
+    out, store_path = prepare_output(args)
     if args.jobs < 1:
         raise UserError("--jobs must be at least 1")
     if args.actors and not Path(args.actors).is_file():
@@ -240,6 +235,17 @@ def run(args) -> int:
             progress.close()
     report.seconds = time.perf_counter() - t0
     return finish_build(args, report, store_path, out)
+
+
+def prepare_output(args) -> tuple[Path, Path]:
+    """The output directory (created) and the store path of a build."""
+    out = Path(args.out)
+    store_path = Path(args.store) if args.store else out / "graph.lbdb"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create output directory {out}: {exc.strerror}") from None
+    return out, store_path
 
 
 def finish_build(args, report: BuildReport, store_path: Path, out: Path) -> int:

@@ -17,19 +17,14 @@ from ..sinks import store as st
 
 def run_from_events(args) -> int:
     from ..events_io import EventsError, read_events
-    from .build import BatchWriter, BuildReport, finish_build
+    from .build import BatchWriter, BuildReport, finish_build, prepare_output
 
     if not args.from_events:
         raise UserError("nothing to build: give INPUT articles or --from-events EVENTS")
     if args.inputs:
         raise UserError("--from-events merges events instead of extracting: give INPUT articles "
                         "or --from-events EVENTS, not both")
-    out = Path(args.out)
-    store_path = Path(args.store) if args.store else out / "graph.lbdb"
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"cannot create output directory {out}: {exc.strerror}") from None
+    out, store_path = prepare_output(args)
     report = BuildReport(store=store_path)
     t0 = time.perf_counter()
     progress = None
