@@ -7,7 +7,7 @@ speaker who reports it, its negation, modality and date.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
@@ -673,8 +673,8 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
     frame = recode(frame, tok, modality, negated, cues)
     if frame.relation == "ATTACKED" and frame.lemma in cues.get("verbal", ()) and \
             all(_verbal_pair(acts, s, t, cues) for s, t in pairs):
-        from dataclasses import replace as _replace  # "Trump attacked Biden", "attacked the tax plan": words
-        frame = _replace(frame, relation="CRITICIZED", cameo="111")
+        # "Trump attacked Biden", "attacked the tax plan": words, not force
+        frame = replace(frame, relation="CRITICIZED", cameo="111")
     date = _event_date(tok, sent, article_date)
     trigger_tokens = _trigger_tokens(tok, frame)
     if trace is None and frame.pos == "VERB" and len(pairs) <= 2 and all(t.entry.kind != "OTHER" for _, t in pairs):
@@ -723,19 +723,18 @@ def _intent_governed(tok: Token, cues: dict) -> bool:
 def recode(frame: Frame, tok: Token, modality: str, negated: bool, cues: dict) -> Frame:
     """CAMEO codes an announced cooperative act as PLEDGED (03) and an announced or conditional
     hostile act ("will withdraw ... unless") as THREATENED (13); other events keep their frame."""
-    from dataclasses import replace as _replace
     if negated:
         return frame
     if modality == "intended" and frame.relation in INTENT_CODES and \
             (frame.relation not in SCHEDULED or _intent_governed(tok, cues)):
-        return _replace(frame, relation="PLEDGED", cameo=INTENT_CODES[frame.relation])
+        return replace(frame, relation="PLEDGED", cameo=INTENT_CODES[frame.relation])
     if frame.relation in THREAT_CODES:
         if modality == "intended":
-            return _replace(frame, relation="THREATENED", cameo=THREAT_CODES[frame.relation])
+            return replace(frame, relation="THREATENED", cameo=THREAT_CODES[frame.relation])
         conditional = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("unless", "if") for m in c.children)
                           for c in tok.children)
         if conditional and modality in ("intended", "hypothetical", "reported"):
-            return _replace(frame, relation="THREATENED", cameo=THREAT_CODES[frame.relation])
+            return replace(frame, relation="THREATENED", cameo=THREAT_CODES[frame.relation])
     return frame
 
 
