@@ -525,17 +525,17 @@ def _label_speaker(acts: DocActors, label: str) -> ActorEntry | None:
 
 def _recent_country(acts: DocActors, m: Mention) -> str | None:
     """The country an untitled-nationality official belongs to: the nearest named in the same
-    sentence, else the latest named in the two sentences before (not the issuer's own: its
+    sentence, else the latest named in the two sentences before (never the issuer's own: its
     officials carry its titles), else the article's most mentioned country."""
     doc = acts.doc
     sent = doc[m.start].sent
+    own = acts.issuer.country if acts.issuer else None
     # a place they are in or travel to is not their nationality ("Deputy Secretary X's travel to Turkey")
     near = [(o.start, o.entry.country) for o in acts.mentions
             if o is not m and o.entry.country and o.entry.kind != "OTHER" and sent.start <= o.start < sent.end
-            and o.how != "place" and not _locative(doc, o.start, o.end)]
+            and o.how != "place" and not _locative(doc, o.start, o.end) and o.entry.country != own]
     if near:
         return min(near)[1]
-    own = acts.issuer.country if acts.issuer else None
     first = sent.start
     for _ in range(2):
         if first == 0:
@@ -1040,7 +1040,9 @@ def _prep_objects_by(verb: Token) -> list[Token]:
 
 def other_target(tok: Token) -> Resolved | None:
     """A non-actor target kept as kind OTHER ("pinned the outage on multiple cyber-attacks")."""
-    if tok.pos_ == "PRON" or tok.ent_type_ in ("DATE", "TIME", "CARDINAL", "PERCENT", "MONEY"):
+    partitive = any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children)  # "dozens of supporters"
+    if tok.pos_ == "PRON" or tok.ent_type_ in ("DATE", "TIME", "PERCENT", "MONEY") or \
+            tok.ent_type_ == "CARDINAL" and not partitive:
         return None
     toks = [t for t in tok.subtree if not (t.dep_ in ("relcl", "acl") or any(a.dep_ in ("relcl", "acl") and a.i != tok.i for a in t.ancestors if a in tok.subtree))]
     toks = [t for t in toks if t.i <= tok.i or t.dep_ in ("prep", "pobj", "compound", "amod")]

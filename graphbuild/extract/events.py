@@ -391,13 +391,25 @@ def _nominal_sources(acts: DocActors, tok: Token, frame: Frame, cues) -> list[To
     if not srcs and frame.requires.get("nsource") and acts.issuer_entry is not None and \
             acts.doc.user_data.get("gb_field") == "title" and tok.dep_ == "ROOT":
         return [tok]  # resolved by the caller as the issuer
-    if not srcs and frame.requires.get("nsource"):
+    if not srcs:
         verb = _clause_verb(tok)
         governs = verb.lemma_.lower()
-        if verb.i != tok.i and tok.dep_ in ("dobj", "nsubjpass") and \
-                governs not in cues["irrealis"] and governs not in cues["speech"] and governs not in cues["negator"]:
+        # "launched attacks on X": a light verb's subject performs its nominal object; other verbs
+        # lend their subject only to frames that allow it ("sent aid", not "condemned the attack")
+        lends = governs in cues.get("support", ()) or frame.requires.get("nsource") and \
+            governs not in cues["irrealis"] and governs not in cues["speech"] and governs not in cues["negator"]
+        if verb.i != tok.i and tok.dep_ in ("dobj", "nsubjpass") and lends:
             srcs = subject_tokens(verb)
     return srcs
+
+
+def _keep(found: dict, events: list[RawEvent]) -> None:
+    """Add events by (source, relation, target); an asserted or more confident one replaces its twin."""
+    for ev in events:
+        key = (ev.source.entry.id, ev.frame.relation, ev.target.entry.id)
+        old = found.get(key)
+        if old is None or (old.negated and not ev.negated) or ev.confidence > old.confidence and old.negated == ev.negated:
+            found[key] = ev
 
 
 def sentence_events(acts: DocActors, sent: Span, frames: dict, cues: dict, article_date: str | None) -> list[RawEvent]:
@@ -414,22 +426,25 @@ def sentence_events(acts: DocActors, sent: Span, frames: dict, cues: dict, artic
                 break
         if not candidates:
             continue
+        fallback: list[RawEvent] = []
         for frame in candidates:
             if not _frame_fits(frame, tok):
                 continue
             events = _apply_frame(acts, sent, tok, frame, cues, article_date)
             if events is None:
                 continue
-            for ev in events:
-                key = (ev.source.entry.id, ev.frame.relation, ev.target.entry.id)
-                old = found.get(key)
-                if old is None or (old.negated and not ev.negated) or ev.confidence > old.confidence and old.negated == ev.negated:
-                    found[key] = ev
+            if all(ev.target.entry.kind == "OTHER" for ev in events):
+                fallback = fallback or events  # a non-actor target: only if no later frame names an actor
+                continue
+            fallback = []
+            _keep(found, events)
             break
+        _keep(found, fallback)
     for ev in obligation_events(acts, sent, cues, article_date):
         found.setdefault((ev.source.entry.id, ev.frame.relation, ev.target.entry.id), ev)
     # a noun that is part of a verbal trigger ("halted aid", "launched an attack") is no event of its own
-    verbal = {t.i for ev in found.values() if ev.frame.pos == "VERB" for t in ev.trigger_tokens if t.i != ev.trigger.i}
+    verbal = {t.i for ev in found.values() if ev.frame.pos == "VERB" and ev.target.entry.kind != "OTHER"
+              for t in ev.trigger_tokens if t.i != ev.trigger.i}
     return [ev for ev in found.values() if not (ev.frame.pos == "NOUN" and ev.trigger.i in verbal)]
 
 
@@ -622,10 +637,12 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
         notes: list[dict] = []
         t_slots.append({"slot": slot, "tokens": notes})
         for t in toks:
-            # a later conjunct must name an actor itself ("against Ukraine, our response" is no attack on us)
+            # a later conjunct must name an actor itself ("against Ukraine, and our response" is no attack on us)
             conj = t.dep_ == "conj" and t.i != toks[0].i
             r = resolve(acts, t, excl, excl_ids, cues=cues) if conj else resolve_loose(acts, t, excl, excl_ids, cues=cues)
             how = "direct (a later conjunct must be an actor itself)" if conj else "direct or loose"
+            if r is not None and t.dep_ == "appos" and acts.doc[r.start].pos_ == "PRON" and r.start != t.i:
+                r = None  # "Ukraine, our coordinated response": a pronoun's possession is no actor
             if r is None:
                 r, how = _own_institution(acts, t, sources, cues), "the source country's own institution"
             if frame.relation == "CONSULTED" and (r is None or _compatriots(acts, r, excl)):
@@ -655,11 +672,12 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
             if slot.startswith("place:") and trace is None:
                 acts.destinations.extend((tok.i, r.entry.country) for r in targets if r.entry.country)
             break
-    targets = targets or others
+    mutual = not targets and frame.mutual and len(sources) > 1  # "X and Y agreed to ...": each with the other
+    targets = [] if mutual else targets or others
     sources = [_as_people(acts, s, targets) for s in sources]
     targets = [_as_people(acts, t, sources) for t in targets]
     pairs: list[tuple[Resolved, Resolved]] = [(s, t) for s in sources for t in targets]
-    if not targets and frame.mutual and len(sources) > 1:
+    if mutual:
         pairs = [(a, b) for a in sources for b in sources if a.entry.id != b.entry.id]
         if trace is not None:
             trace["reciprocal"] = True

@@ -143,6 +143,9 @@ def trace_sentence(acts: DocActors, sent: Span, frames: dict, cues: dict, date: 
             note.update(trace_frame(acts, sent, tok, frame, cues, date))
             found = note.pop("_found")
             note["events"] = [_event(acts, e) for e in found or ()]
+            if found is not None and all(e.target.entry.kind == "OTHER" for e in found) and n < len(candidates):
+                note["fallback"] = True  # a non-actor target: kept only if no later frame names an actor
+                continue
             if found is not None:
                 note["used"] = True
                 if n < len(candidates):
@@ -251,6 +254,8 @@ def render(sentences: list[dict]) -> str:
                 for e in f.get("events", ()):
                     w(f"      => {e['source']['id']} {e['relation']} {e['target']['id']} ({e['cameo']}, {e['modality']}"
                       f"{', negated' if e['negated'] else ''})")
+                if f.get("fallback"):
+                    w("      (a non-actor target: kept only if no later frame names an actor)")
                 if f.get("later_frames_not_tried"):
                     w(f"      (the first frame that yields events wins: {f['later_frames_not_tried']} later frame(s) not tried)")
         if s["verbs_without_frames"]:

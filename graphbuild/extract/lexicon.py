@@ -50,6 +50,18 @@ def _rows(path: Path):
         yield from csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
 
 
+#: Slots that name no object ("poss", "any", clause links...): a non-actor there is no target.
+_NOT_OBJECTS = ("poss", "compound", "head", "any", "relcl", "clausesubj", "nsubj", "ccomp", "xcomp", "acl", "advcl")
+
+
+def _object_slot(slot: str) -> bool:
+    """Whether a slot names an object (dobj, dative, nsubjpass, a preposition's object, "dobj.W"...),
+    which may be a non-actor target (kind OTHER) when no slot of the frame names an actor."""
+    last = slot.rpartition(".")[2]
+    return last in ("dobj", "nsubjpass", "dative") or last.startswith("prep:") or (
+        last.isalpha() and last.islower() and last not in _NOT_OBJECTS)
+
+
 @lru_cache(maxsize=4)
 def load_frames(path: str | None = None) -> dict[tuple[str, str], tuple[Frame, ...]]:
     """Frames by (lemma, pos), in file order; relation names are checked against the vocabulary."""
@@ -63,6 +75,8 @@ def load_frames(path: str | None = None) -> dict[tuple[str, str], tuple[Frame, .
             slot = slot.strip()
             if slot.endswith("+other"):
                 slot = slot[: -len("+other")]
+                other.add(slot)
+            elif _object_slot(slot):
                 other.add(slot)
             if slot:
                 slots.append(slot)
