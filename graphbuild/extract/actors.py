@@ -26,6 +26,8 @@ RELATIVE = {"who", "which", "that", "whom"}
 FIRST_PERSON = {"we", "us", "our", "ours", "i", "me", "my"}
 #: Second-person pronouns: in a transcript, the other speaker.
 SECOND_PERSON = {"you", "your", "yours"}
+#: Words after "you" that make it the audience ("thank you, everyone"), not the other speaker.
+AUDIENCE = {"everyone", "everybody", "all"}
 #: Words in an unknown organisation's name that make it an actor, with the role they imply.
 ORG_KEYWORDS = {
     "party": "PTY", "front": "REB", "movement": "OPP", "army": "MIL", "forces": "MIL",
@@ -424,6 +426,8 @@ def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True
         start, end = toks[0].i, toks[-1].i + 1
         span = doc[start:end]
         last = doc[end - 1].text
+        if last.isupper() and len(last) > 2 and last.title() in surnames:
+            last = last.title()  # a transcript label ("BLINKEN:") names the person introduced before
         if len(span) == 1 and last in surnames:
             acts.add(Mention(start, end, surnames[last], "person", 0.9))
         elif len(span) == 1 and gaz.surnames.get(last) is not None and ent.label_ in ("PERSON", "ORG", "GPE"):
@@ -520,6 +524,26 @@ def _label_speaker(acts: DocActors, label: str) -> ActorEntry | None:
             return entry
     if acts.issuer is not None and any(f" {t} " in f" {low} " for t in acts.issuer.titles):
         return acts.issuer_entry
+    return _header_person(acts, last)
+
+
+def _header_person(acts: DocActors, surname: str) -> ActorEntry | None:
+    """A speaker the parser did not tag, introduced on a header line of the transcript
+    ("Prak Sokhonn, Cambodian Deputy Prime Minister"): the name, and the country and title after it."""
+    doc, offset = acts.doc, 0
+    for line in doc.text.split("\n"):
+        name, comma, rest = line.partition(",")
+        words = name.split()
+        if comma and 2 <= len(words) <= 4 and words[-1].lower() == surname and all(w[:1].isupper() for w in words):
+            start, end = offset + len(name) + 1, offset + len(line)
+            country = next((m.entry.country for m in acts.mentions if m.entry.country and m.entry.kind != "OTHER"
+                            and start <= doc[m.start].idx < end), None)
+            if country:
+                role = _title_role(acts.gaz, rest.replace(",", " ").split()) or "GOV"
+                name = " ".join(words)
+                return ActorEntry(id=f"person-{slugify(name)}", name=name, kind="PERSON", country=country, role=role,
+                                  cameo=country + role)
+        offset += len(line) + 1
     return None
 
 
@@ -804,6 +828,9 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
         elif m.how != "demonym":
             return Resolved(m.entry, m.start, m.end, m.quality)
     cues = cues or {}
+    if tok.pos_ == "PRON" and tok.lower_ in SECOND_PERSON and any(
+            c.lower_ in AUDIENCE for c in tok.doc[tok.i + 1: tok.i + 3]):
+        return None  # "thank you, everyone": the audience, not the other speaker
     if tok.pos_ == "PRON" and tok.lower_ in FIRST_PERSON | SECOND_PERSON:
         entry = acts.first_person(tok.i) if tok.lower_ in FIRST_PERSON else acts.addressee(tok.i)
         return Resolved(entry, tok.i, tok.i + 1, 0.85) if entry is not None else None
@@ -854,8 +881,9 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
             else:
                 country = acts.salient_country(tok.i, set())
             quality = 0.7
-        if country is None:  # "refugees fleeing the civil war in Liberia"
-            for t in tok.subtree:
+        if country is None:  # "refugees fleeing the civil war in Liberia" (not "ASEAN leaders and the U.S.")
+            own = [t for c in tok.children if c.dep_ not in ("conj", "cc", "appos", "relcl") for t in c.subtree]
+            for t in sorted(own, key=lambda x: x.i):
                 sm = acts.mention_at(t)
                 if t.i > tok.i and sm and sm.how == "name" and sm.entry.country:
                     country, quality = sm.entry.country, 0.65

@@ -629,6 +629,9 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
         return None
     excl = {s.entry.country for s in sources if s.entry.country}
     excl_ids = {s.entry.id for s in sources}
+    if frame.relation == "CONSULTED" and trace is None:  # "In Bangkok, X will meet ...": the trip's next stop
+        acts.destinations.extend((p.i, m.entry.country) for p in _places(tok, "in") for m in [acts.mention_at(p)]
+                                 if m is not None and m.entry.country and m.entry.country not in excl)
     # targets: the first slot that yields an actor (or an OTHER where the frame allows it)
     targets: list[Resolved] = []
     others: list[Resolved] = []
