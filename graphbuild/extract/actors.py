@@ -115,11 +115,20 @@ class DocActors:
     destinations: list[tuple[int, str]] = field(default_factory=list)
     #: The two parties of each two-party event found so far: (token of the trigger, a, b).
     parties: list[tuple[int, "Resolved", "Resolved"]] = field(default_factory=list)
+    #: Attacks found so far: (token of the trigger, source country or id, target), in text order.
+    hostilities: list[tuple[int, str, "Resolved"]] = field(default_factory=list)
 
     def last_parties(self, i: int) -> tuple["Resolved", "Resolved"] | None:
         """The two parties of the latest event before token ``i``'s sentence ("They also agreed")."""
         start = self.doc[i].sent.start
         found = [(a, b) for j, a, b in self.parties if j < start]
+        return found[-1] if found else None
+
+    def hostility_of(self, source: "Resolved", i: int) -> "Resolved | None":
+        """The latest actor the same source attacked before token ``i`` ("Russia's war against
+        Ukraine ... its brutal war"): the target a bare war or invasion refers back to."""
+        key = source.entry.country or source.entry.id
+        found = [t for j, s, t in self.hostilities if j < i and s == key]
         return found[-1] if found else None
 
     def destination_before(self, i: int) -> str | None:

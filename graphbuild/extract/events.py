@@ -378,10 +378,23 @@ def _resolve_speaker_pronoun(acts: DocActors, tok: Token, speaker: Resolved | No
     return resolve(acts, tok, excl, cues=cues)
 
 
+def _bound_possessor(acts: DocActors, pron: Token) -> Token | None:
+    """The nearest actor named before a possessive pronoun in its sentence that it can stand for:
+    a person for "his"/"her", a country or organisation for "its"/"their"."""
+    person = pron.lower_ in ("his", "her")
+    for m in acts.before(pron.i):
+        if m.start < pron.sent.start:
+            return None
+        if (m.entry.kind == "PERSON") == person and m.entry.kind != "OTHER" and m.how != "demonym":
+            return acts.doc[m.end - 1]
+    return None
+
+
 def _nominal_sources(acts: DocActors, tok: Token, frame: Frame, cues) -> list[Token]:
     srcs = [c for c in _children(tok, "poss") if c.lower_ not in ("its", "their", "his", "her")]
-    if len(srcs) < len(_children(tok, "poss")):  # "reiterated its demand": the clause subject
-        srcs += subject_tokens(_clause_verb(tok))
+    for pron in [c for c in _children(tok, "poss") if c.lower_ in ("its", "their", "his", "her")]:
+        bound = _bound_possessor(acts, pron)  # "holding Russia accountable for its war": Russia
+        srcs += [bound] if bound is not None else subject_tokens(_clause_verb(tok))  # else the clause subject
     led = [c for a in tok.children if a.dep_ == "amod" and a.lemma_.lower() in ("lead", "wage", "launch")
            and a.tag_ == "VBN" for c in a.children if c.dep_ in ("npadvmod", "compound", "nmod")]
     if led:  # "the United States-led Iraq war": the leader wages it, the compound is where
@@ -675,6 +688,14 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
             if slot.startswith("place:") and trace is None:
                 acts.destinations.extend((tok.i, r.entry.country) for r in targets if r.entry.country)
             break
+    if not targets and not others and frame.relation == "ATTACKED" and frame.pos == "NOUN":
+        for src in sources:  # "its brutal war", "the invasion": the war the source was waging before
+            earlier = acts.hostility_of(src, tok.i)
+            if earlier is not None and all(earlier.entry.id != x.entry.id for x in targets):
+                targets.append(Resolved(earlier.entry, earlier.start, earlier.end, min(earlier.quality, 0.7)))
+                if trace is not None:
+                    t_slots.append({"slot": "earlier attack by the source", "tokens": [
+                        _arg_note(acts.doc[earlier.start], targets[-1], "the target of the source's earlier attack", None)]})
     mutual = not targets and frame.mutual and len(sources) > 1  # "X and Y agreed to ...": each with the other
     targets = [] if mutual else targets or others
     sources = [_as_people(acts, s, targets) for s in sources]
@@ -700,6 +721,8 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
     trigger_tokens = _trigger_tokens(tok, frame)
     if trace is None and frame.pos == "VERB" and len(pairs) <= 2 and all(t.entry.kind != "OTHER" for _, t in pairs):
         acts.parties.append((tok.i, pairs[0][0], pairs[0][1]))
+    if trace is None and frame.relation == "ATTACKED" and not negated and modality != "hypothetical":
+        acts.hostilities.extend((tok.i, s.entry.country or s.entry.id, t) for s, t in pairs if t.entry.kind != "OTHER")
     out = []
     for s, t in pairs:
         conf = frame.confidence * min(s.quality, 1.0) * min(t.quality, 1.0)
