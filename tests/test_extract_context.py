@@ -340,3 +340,8 @@ def test_a_bare_war_refers_back_to_the_sources_earlier_attack(extract_text):
 def test_possessive_pronoun_of_a_nominal_event_binds_to_the_nearest_actor(extract_text):
     recs = extract_text("Kenya will hold Somalia accountable for its attack on Ethiopia.")
     assert ("SOM", "ATTACKED", "ETH") in keys(recs)
+
+
+def test_possessive_role_noun_in_an_object_is_the_subjects_own(extract_text):
+    recs = extract_text("Ghana, a close ally of Nigeria, has urged its citizens to avoid travel to Mali.")
+    assert not [r for r in recs if r["target"]["country"] in ("NGA", "MLI") and r["relation"] == "APPEALED_TO"], recs

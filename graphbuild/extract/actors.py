@@ -821,6 +821,23 @@ def _agent_role(acts: DocActors, tok: Token) -> str | None:
     return acts.gaz.agents.get(f"{prev} {lemma}") or acts.gaz.agents.get(lemma) or acts.gaz.agents.get(tok.lower_)
 
 
+def _clause_subject_country(acts: DocActors, tok: Token) -> str | None:
+    """The country of the subject of the clause holding ``tok`` ("Pakistan urged its citizens"),
+    following conjoined verbs up to their shared subject."""
+    verb = tok
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    for _ in range(4):
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subj is not None:
+            m = acts.mention_at(subj)
+            return m.entry.country if m is not None and m.entry.kind != "OTHER" else None
+        if verb.dep_ not in ("conj", "xcomp") or verb.head.i == verb.i:
+            return None
+        verb = verb.head
+    return None
+
+
 def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_ids: set[str] = frozenset(),
             depth: int = 0, cues: dict | None = None) -> Resolved | None:
     """The actor an argument's head word refers to, or None when it is not an actor."""
@@ -883,7 +900,7 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
         if country is None and any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "its", "their") for c in tok.children) \
                 and not any(c.dep_ in ("amod", "compound") for c in tok.children):
             if any(c.dep_ == "poss" for c in tok.children):  # "criticized their government": the subject's own
-                country = acts.salient_country(tok.i, set())
+                country = _clause_subject_country(acts, tok) or acts.salient_country(tok.i, set())
             elif lemma in cues.get("corefgov", ()):
                 country = acts.last_government(tok.i, exclude_countries) or \
                     acts.salient_country(tok.i, exclude_countries)
