@@ -345,3 +345,9 @@ def test_possessive_pronoun_of_a_nominal_event_binds_to_the_nearest_actor(extrac
 def test_possessive_role_noun_in_an_object_is_the_subjects_own(extract_text):
     recs = extract_text("Ghana, a close ally of Nigeria, has urged its citizens to avoid travel to Mali.")
     assert not [r for r in recs if r["target"]["country"] in ("NGA", "MLI") and r["relation"] == "APPEALED_TO"], recs
+
+
+def test_protest_and_force_nouns_take_the_light_verbs_subject(extract_text):
+    assert ("KEN", "PROTESTED", "UGA") in keys(extract_text("Kenyan farmers staged a rally against Uganda on Monday."))
+    assert ("ETH", "ATTACKED", "ERI") in keys(extract_text("Ethiopia imposed a blockade on Eritrea in May."))
+    assert ("ETH", "COERCED", "ERI") in keys(extract_text("Ethiopia began a crackdown on Eritrea's envoys."))
