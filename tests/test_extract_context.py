@@ -351,3 +351,13 @@ def test_protest_and_force_nouns_take_the_light_verbs_subject(extract_text):
     assert ("KEN", "PROTESTED", "UGA") in keys(extract_text("Kenyan farmers staged a rally against Uganda on Monday."))
     assert ("ETH", "ATTACKED", "ERI") in keys(extract_text("Ethiopia imposed a blockade on Eritrea in May."))
     assert ("ETH", "COERCED", "ERI") in keys(extract_text("Ethiopia began a crackdown on Eritrea's envoys."))
+
+
+def test_unnamed_perpetrators_of_force_need_a_named_victim(extract_text):
+    recs = extract_text("Unidentified gunmen killed two Kenyan soldiers near the border.")
+    att = [r for r in recs if r["relation"] == "ATTACKED"]
+    assert att and att[0]["source"]["kind"] == "OTHER" and att[0]["target"]["country"] == "KEN", recs
+    assert any(r["source"]["kind"] == "OTHER" for r in extract_text("A car bomb killed two Kenyan soldiers."))
+    assert not extract_text("Unidentified gunmen killed three men near the border.")
+    # only force: an unnamed group praising someone is no event
+    assert not extract_text("Unidentified gunmen praised two Kenyan soldiers.")

@@ -635,6 +635,15 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
             if why is None and all(r.entry.id != x.entry.id for x in sources):
                 sources.append(r)
         between = len(sources) > 1
+    perpetrator = False
+    if not sources and frame.relation in UNNAMED_PERPETRATOR:  # "Unidentified gunmen killed ...", "a car bomb hit"
+        for s in src_toks:
+            if s.pos_ == "NOUN" and (acts.gaz.agents.get(s.lemma_.lower()) or s.lemma_.lower() in cues.get("instrument", ())):
+                o = other_target(s)
+                if o is not None:
+                    sources.append(o)
+                    perpetrator = True
+                    t_src.append(_arg_note(s, o, "an unnamed perpetrator of force (kind OTHER)", None))
     if not sources:
         if trace is not None:
             trace["why_not"] = ("no subject" if frame.pos == "VERB" else
@@ -697,7 +706,8 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                     t_slots.append({"slot": "earlier attack by the source", "tokens": [
                         _arg_note(acts.doc[earlier.start], targets[-1], "the target of the source's earlier attack", None)]})
     mutual = not targets and frame.mutual and len(sources) > 1  # "X and Y agreed to ...": each with the other
-    targets = [] if mutual else targets or others
+    # an unnamed perpetrator needs a named victim: "gunmen killed three men" links no actor
+    targets = [] if mutual else targets or ([] if perpetrator else others)
     sources = [_as_people(acts, s, targets) for s in sources]
     targets = [_as_people(acts, t, sources) for t in targets]
     pairs: list[tuple[Resolved, Resolved]] = [(s, t) for s in sources for t in targets]
@@ -741,6 +751,10 @@ INTENT_CODES = {"SUPPORTED": "032", "RECOGNIZED": "032", "COOPERATED": "031", "P
 #: Hostile relations whose conditional announcement CAMEO codes as 13 (threaten).
 THREAT_CODES = {"REDUCED_RELATIONS": "131", "SANCTIONED": "132", "COERCED": "137", "ATTACKED": "138",
                 "MOBILIZED": "138", "REJECTED": "130", "PROTESTED": "133"}
+
+
+#: Relations whose unnamed perpetrator (a role noun with no country, a weapon) is kept as kind OTHER.
+UNNAMED_PERPETRATOR = {"ATTACKED", "COERCED"}
 
 
 #: Relations whose future tense is a schedule, not a promise: "will meet" is still a meeting.
