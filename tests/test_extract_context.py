@@ -361,3 +361,10 @@ def test_unnamed_perpetrators_of_force_need_a_named_victim(extract_text):
     assert not extract_text("Unidentified gunmen killed three men near the border.")
     # only force: an unnamed group praising someone is no event
     assert not extract_text("Unidentified gunmen praised two Kenyan soldiers.")
+
+
+def test_lifting_sanctions_imposed_on_and_ceasefires_in_a_place(extract_text):
+    assert ("CAN", "YIELDED", "ERI") in keys(extract_text("Canada lifted the sanctions imposed on Eritrea in 2009."))
+    recs = extract_text("The Ogaden National Liberation Front declared a ceasefire in Somalia on Sunday.")
+    assert any(r["relation"] == "YIELDED" and r["target"]["country"] == "SOM" for r in recs), recs
+    assert ("KEN", "DEMANDED", "SOM") in keys(extract_text("Kenya called for free elections in Somalia."))

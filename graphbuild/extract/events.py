@@ -694,7 +694,7 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
             if why is None:
                 targets.append(r)
         if targets:
-            if slot.startswith("place:") and trace is None:
+            if slot.startswith("place:") and frame.relation == "CONSULTED" and trace is None:  # a trip
                 acts.destinations.extend((tok.i, r.entry.country) for r in targets if r.entry.country)
             break
     if not targets and not others and frame.relation == "ATTACKED" and frame.pos == "NOUN":
