@@ -368,3 +368,8 @@ def test_lifting_sanctions_imposed_on_and_ceasefires_in_a_place(extract_text):
     recs = extract_text("The Ogaden National Liberation Front declared a ceasefire in Somalia on Sunday.")
     assert any(r["relation"] == "YIELDED" and r["target"]["country"] == "SOM" for r in recs), recs
     assert ("KEN", "DEMANDED", "SOM") in keys(extract_text("Kenya called for free elections in Somalia."))
+
+
+def test_a_place_in_the_subject_is_not_the_actor(extract_text):
+    recs = extract_text("A car bomb in Nairobi killed two Somali soldiers.")
+    assert recs and all(r["source"]["country"] != "KEN" for r in recs), recs

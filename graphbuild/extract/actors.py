@@ -1031,10 +1031,11 @@ PLACE_HEADS = {"republic", "country", "nation", "state", "kingdom", "people", "p
 
 
 def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_ids: set[str] = frozenset(),
-                  cues: dict | None = None) -> Resolved | None:
+                  cues: dict | None = None, source: bool = False) -> Resolved | None:
     """Like :func:`resolve`, then falls back to whose thing the phrase names: "Serbia's
     suppression", "an Indian proposal", "the Taliban religious faction" -> the possessor or
-    the named modifier (as CAMEO coders do)."""
+    the named modifier (as CAMEO coders do). A ``source`` is never just where the thing is
+    ("a car bomb in Kiev killed ...": not Ukraine)."""
     r = resolve(acts, tok, exclude_countries, exclude_ids, cues=cues)
     if r is not None:
         return r
@@ -1073,8 +1074,8 @@ def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], excl
                 r = resolve(acts, agent, exclude_countries, exclude_ids, depth=1, cues=cues)
                 if r is not None and r.entry.kind != "OTHER":
                     return Resolved(r.entry, r.start, r.end, r.quality * 0.8)
-    for prep in tok.children:  # "a peace-keeping force in Liberia", "a camp for Congolese refugees",
-        if prep.dep_ == "prep" and prep.lower_ in ("in", "to", "for", "of"):  # "a depot of the Syrian army"
+    for prep in tok.children:  # "a peace-keeping force in Liberia", "a camp for Congolese refugees", "a depot of the Syrian army"
+        if prep.dep_ == "prep" and prep.lower_ in (("for", "of") if source else ("in", "to", "for", "of")):
             for pobj in prep.children:
                 if pobj.dep_ != "pobj":
                     continue

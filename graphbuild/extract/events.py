@@ -617,7 +617,7 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
         r = _resolve_speaker_pronoun(acts, s, speaker, cues, set())
         how = "direct"
         if r is None and s.pos_ != "PRON":
-            r, how = resolve_loose(acts, s, set(), cues=cues), "loose (possessor, modifier, agent or place phrase)"
+            r, how = resolve_loose(acts, s, set(), cues=cues, source=True), "loose (possessor, modifier or agent)"
         m = acts.mention_at(s)
         if r is None and frame.pos == "NOUN" and m is not None and m.how == "demonym" and m.entry.country:
             r = Resolved(acts.gaz.countries.get(m.entry.country) or m.entry, m.start, m.end, 0.8)  # "Russian aggression"
