@@ -373,3 +373,9 @@ def test_lifting_sanctions_imposed_on_and_ceasefires_in_a_place(extract_text):
 def test_a_place_in_the_subject_is_not_the_actor(extract_text):
     recs = extract_text("A car bomb in Nairobi killed two Somali soldiers.")
     assert recs and all(r["source"]["country"] != "KEN" for r in recs), recs
+
+
+def test_claiming_responsibility_for_an_attack_is_the_attack(extract_text):
+    recs = extract_text("Somali rebels claimed responsibility for the attack on Kenya's embassy.")
+    assert any(r["relation"] == "ATTACKED" and r["source"]["country"] == "SOM" and r["target"]["country"] == "KEN"
+               for r in recs), recs
