@@ -379,3 +379,9 @@ def test_claiming_responsibility_for_an_attack_is_the_attack(extract_text):
     recs = extract_text("Somali rebels claimed responsibility for the attack on Kenya's embassy.")
     assert any(r["relation"] == "ATTACKED" and r["source"]["country"] == "SOM" and r["target"]["country"] == "KEN"
                for r in recs), recs
+
+
+def test_support_for_and_in_support_of(extract_text):
+    assert ("JPN", "SUPPORTED", "PHL") in keys(extract_text("Observers noted Japan's support for the Philippines."))
+    assert ("JPN", "SUPPORTED", "PHL") in keys(extract_text(
+        "In support of the Philippines, Japan sent two patrol ships to the region."))
