@@ -192,6 +192,12 @@ def test_parser_conventions():
     assert got[0].outputs() == ["x"]
 
 
+def _anchors(doc: Path) -> set[str]:
+    """GitHub's anchors of a Markdown file's headings."""
+    heads = re.findall(r"^#+ (.+)$", doc.read_text(encoding="utf-8"), flags=re.M)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in heads}
+
+
 def test_readme_is_a_short_user_guide_linking_the_docs():
     text = README.read_text(encoding="utf-8")
     assert len(text.splitlines()) <= MAX_USER_GUIDE_LINES, "move internals to docs/"
@@ -199,6 +205,9 @@ def test_readme_is_a_short_user_guide_linking_the_docs():
     local = {link for link in links if not re.match(r"[a-z]+:", link)}
     missing = sorted(link for link in local if not (ROOT / link).exists())
     assert not missing, f"README links to missing files: {missing}"
+    for target, anchor in re.findall(r"\]\(([^)#\s]*\.md)?#([^)\s]+)\)", text):
+        doc = (ROOT / target) if target else README
+        assert anchor in _anchors(doc), f"README links to {target or 'README.md'}#{anchor}: no such heading"
     unlinked = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").glob("*.md")
                       if p.relative_to(ROOT).as_posix() not in local)
     assert not unlinked, f"docs not linked from the README: {unlinked}"
