@@ -22,13 +22,13 @@ $(KERNEL): $(STAMP)
 
 install: $(STAMP) $(KERNEL)
 
-# JupyterLab (extra [notebook]) in the venv, then the walkthrough opened in it.
+# JupyterLab (extra [notebook]) in the venv, then the walkthrough opened in it (as root too, e.g. in a container).
 $(LAB): $(STAMP) setup.cfg
 	$(PY) -m pip install --quiet -e '.[notebook]'
 	touch $(LAB)
 
 notebook: install $(LAB)
-	$(VENV)/bin/jupyter lab $(JUPYTER_ARGS) notebooks/walkthrough.ipynb
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(JUPYTER_ARGS) notebooks/walkthrough.ipynb
 
 # Neo4j's own Cypher linter (npm), used by the tests to check every statement we send.
 $(LINT): tests/cypher_lint/package.json tests/cypher_lint/package-lock.json
