@@ -1,6 +1,6 @@
 """Every shell command of README.md runs as written.
 
-The commands of the README's ```sh blocks run one by one, in README order, with bash from a
+The commands of each of the README's ```sh blocks run one by one, in order, with bash from a
 stand-in of the repository root (its entries symlinked, a real ``graphbuild-out/`` holding what
 ``make demo`` builds, ``../shared`` beside it) and the venv's ``bin/`` on ``PATH``. Each must exit
 0 — or the code its trailing comment announces (``# ... exit 1``) —, create the outputs it names
@@ -13,7 +13,9 @@ Conventions for whoever edits the README (new commands are picked up automatical
 - ``<!-- readme-test: neo4j -->`` on the line before a block: its commands need a live Neo4j
   and run only when NEO4J_URI is set (``make test`` starts one), one writer at a time (the lock of
   tests/test_neo4j_integration.py), graphbuild's nodes removed afterwards;
-- later commands may use what earlier ones wrote (they share one ``graphbuild-out/``).
+- a command may use what an earlier one of its block wrote; blocks may run in any order (under
+  ``pytest -n`` too), so a block must not need another block's files (all share one
+  ``graphbuild-out/`` built by the demo).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ MAX_USER_GUIDE_LINES = 350
 NEO4J_MARK = "<!-- readme-test: neo4j -->"
 OUTPUT_FLAGS = ("--out", "-o", "--rdf")
 
-pytestmark = pytest.mark.xdist_group("readme")  # one worker, README order, one shared graphbuild-out/
+pytestmark = pytest.mark.xdist_group("readme")  # one worker: one demo build, one graphbuild-out/
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Command:
     line: int
     text: str
     neo4j: bool = False
+    block: int = 0  # the line of its ```sh fence
 
     @property
     def expected_exit(self) -> int:
@@ -65,13 +68,13 @@ class Command:
 def readme_commands(text: str) -> list[Command]:
     """The commands of the ```sh blocks, continuation lines joined, ``make`` lines left out."""
     commands, lines = [], text.splitlines()
-    in_block, neo4j, pending, start = False, False, "", 0
+    in_block, neo4j, pending, start, fence = False, False, "", 0, 0
     for no, line in enumerate(lines, 1):
         stripped = line.strip()
         if not in_block:
             if stripped == "```sh":
                 previous = next((s.strip() for s in reversed(lines[:no - 1]) if s.strip()), "")
-                in_block, neo4j = True, previous == NEO4J_MARK
+                in_block, neo4j, fence = True, previous == NEO4J_MARK, no
             continue
         if stripped.startswith("```"):
             in_block = False
@@ -83,11 +86,14 @@ def readme_commands(text: str) -> list[Command]:
             continue
         cmd, pending = (pending + stripped).strip(), ""
         if cmd and not cmd.startswith("#") and cmd.split()[0] != "make":
-            commands.append(Command(start, cmd, neo4j))
+            commands.append(Command(start, cmd, neo4j, fence))
     return commands
 
 
 COMMANDS = readme_commands(README.read_text(encoding="utf-8"))
+BLOCKS: dict[int, list[Command]] = {}
+for _c in COMMANDS:
+    BLOCKS.setdefault(_c.block, []).append(_c)
 
 
 def _env(neo4j: bool) -> dict[str, str]:
@@ -152,12 +158,18 @@ def _assert_pushed(sink, cfg, cmd: Command, cwd: Path) -> None:
             assert got == want[label], (label, got, want[label])
 
 
-@pytest.mark.parametrize("cmd", COMMANDS, ids=[f"L{c.line}:{c.text.split(' #')[0][:60]}" for c in COMMANDS])
-def test_readme_command(cmd: Command, project: Path):
-    if cmd.neo4j and not os.environ.get("NEO4J_URI"):
+@pytest.mark.parametrize("block", list(BLOCKS.values()),
+                         ids=[f"L{b[0].line}:{b[0].text.split(' #')[0][:60]}" for b in BLOCKS.values()])
+def test_readme_block(block: list[Command], project: Path):
+    if block[0].neo4j and not os.environ.get("NEO4J_URI"):
         pytest.skip("needs a live Neo4j: NEO4J_URI is not set (`make test` starts one)")
-    if "../shared" in cmd.text and not SHARED.is_dir():
+    if any("../shared" in cmd.text for cmd in block) and not SHARED.is_dir():
         pytest.skip("needs ../shared")
+    for cmd in block:
+        _check_command(cmd, project)
+
+
+def _check_command(cmd: Command, project: Path) -> None:
     before = {p.name for p in project.iterdir()}
     env = _env(cmd.neo4j)
     done = (_neo4j_run if cmd.neo4j else _run)(cmd, project, env)
@@ -187,8 +199,8 @@ def test_parser_conventions():
         "```", "graphbuild not-run", "```",
         NEO4J_MARK, "", "```sh", "graphbuild push neo4j", "```"])
     got = readme_commands(text)
-    assert [(c.line, c.text, c.neo4j, c.expected_exit) for c in got] == [
-        (3, "graphbuild a --out x  # exit 2", False, 2), (13, "graphbuild push neo4j", True, 0)]
+    assert [(c.line, c.text, c.neo4j, c.expected_exit, c.block) for c in got] == [
+        (3, "graphbuild a --out x  # exit 2", False, 2, 1), (13, "graphbuild push neo4j", True, 0, 12)]
     assert got[0].outputs() == ["x"]
 
 
