@@ -3,19 +3,32 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+KERNEL := $(VENV)/share/jupyter/kernels/graphbuild/kernel.json
+LAB    := $(VENV)/.notebook-stamp
 LINT   := tests/cypher_lint/node_modules/.installed-stamp
 OUT    ?= graphbuild-out
 
-.PHONY: install demo test lint-deps bench clean neo4j
+.PHONY: install demo test lint-deps bench clean neo4j notebook
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
-	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-install: $(STAMP)
+# The Jupyter kernel "graphbuild" (this venv's Python): the notebook and its test run on it.
+$(KERNEL): $(STAMP)
+	$(PY) -m ipykernel install --sys-prefix --name graphbuild --display-name "Python (graphbuild)" >/dev/null
+
+install: $(STAMP) $(KERNEL)
+
+# JupyterLab (extra [notebook]) in the venv, then the walkthrough opened in it (as root too, e.g. in a container).
+$(LAB): $(STAMP) setup.cfg
+	$(PY) -m pip install --quiet -e '.[notebook]'
+	touch $(LAB)
+
+notebook: install $(LAB)
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(JUPYTER_ARGS) notebooks/walkthrough.ipynb
 
 # Neo4j's own Cypher linter (npm), used by the tests to check every statement we send.
 $(LINT): tests/cypher_lint/package.json tests/cypher_lint/package-lock.json

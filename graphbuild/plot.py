@@ -26,10 +26,10 @@ from matplotlib.transforms import Bbox  # noqa: E402
 
 from .errors import UserError  # noqa: E402
 from .merge import GraphData  # noqa: E402
-from .viz import edge_curvatures, palette, resolve_actor, select  # noqa: E402
+from .viz import PLOT_FREQS, PLOT_SUFFIXES, edge_curvatures, palette, resolve_actor, select  # noqa: E402
 from .vocab import relations as vocab_relations  # noqa: E402
 
-FREQS = ("week", "month")
+FREQS = PLOT_FREQS
 #: Label text of the network plot carries this gid, so tests (and callers) can find the labels.
 LABEL_GID = "node-label"
 
@@ -352,7 +352,7 @@ def place_labels(fig: Figure, ax, items: list[tuple[tuple[float, float], str, fl
 
 # --------------------------------------------------------------------------- output
 
-SUFFIXES = (".png", ".svg", ".pdf")
+SUFFIXES = PLOT_SUFFIXES
 
 
 def save(fig: Figure, out: str | Path, dpi: int = 150) -> Path:

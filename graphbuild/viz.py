@@ -34,6 +34,10 @@ CANVAS = (1200.0, 800.0)
 GAP = 1.2
 #: Above this many nodes only the best-connected get a permanent label (the rest on hover).
 MAX_LABELS = 80
+#: Buckets of ``graphbuild plot timeline`` and the formats of ``graphbuild plot``: defined here, not
+#: in graphbuild.plot, so the CLI offers them without importing matplotlib at every start-up.
+PLOT_FREQS = ("week", "month")
+PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 
 
 def edge_curvatures(edges, step: float) -> list[float]:

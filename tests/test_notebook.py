@@ -1,8 +1,9 @@
-"""notebooks/walkthrough.ipynb runs top to bottom (real extraction, store, RDF, plots) and is
-committed without outputs."""
+"""notebooks/walkthrough.ipynb runs top to bottom on the installed ``graphbuild`` kernel (real
+extraction, store, RDF, plots), uses the public API only and is committed without outputs."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ nbclient = pytest.importorskip("nbclient")
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "walkthrough.ipynb"
+KERNEL = "graphbuild"  # registered by `make install` (ipykernel install --sys-prefix --name graphbuild)
 
 
 def _outputs(cell, mime: str) -> list[str]:
@@ -26,7 +28,7 @@ def test_walkthrough_executes(tmp_path, monkeypatch):
     monkeypatch.setenv("GRAPHBUILD_NOTEBOOK_WORKDIR", str(tmp_path))
     monkeypatch.delenv("NEO4J_URI", raising=False)
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
+    client = nbclient.NotebookClient(nb, timeout=600, kernel_name=KERNEL,
                                      resources={"metadata": {"path": str(NOTEBOOK.parent)}})
     client.execute()  # raises CellExecutionError on the first failing cell
     code = [c for c in nb.cells if c.cell_type == "code"]
@@ -39,6 +41,8 @@ def test_walkthrough_executes(tmp_path, monkeypatch):
     html_tables = [h for c in code for h in _outputs(c, "text/html") if "<table" in h]
     assert len(html_tables) >= 5  # events, relation counts, three Cypher queries, SPARQL
     assert any("sentence" in h and "relation" in h for h in html_tables)
+    # the events table shows how much each sentence commits to its event
+    assert any(">negated<" in h and ">modality<" in h and ">sentence<" in h for h in html_tables)
     pngs = [p for c in code for p in _outputs(c, "image/png")]
     assert len(pngs) >= 3  # networkx drawing, timeline, ego network
     # the store agrees with what the notebook printed
@@ -53,4 +57,28 @@ def test_committed_notebook_has_no_outputs():
     dirty = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (c.outputs or c.execution_count is not None)]
     assert not dirty, f"cells {dirty} carry outputs or execution counts: strip them before committing"
     assert "widgets" not in nb.metadata
-    assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
+    assert nb.metadata.get("kernelspec", {}).get("name") == KERNEL
+
+
+def test_kernel_is_installed():
+    from jupyter_client.kernelspec import KernelSpecManager
+    assert KERNEL in KernelSpecManager().find_kernel_specs(), "run `make install` to register the kernel"
+
+
+def _graphbuild_imports(source: str) -> set[str]:
+    """The graphbuild modules a cell imports (``from graphbuild import api`` -> graphbuild.api)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] == "graphbuild"}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "graphbuild":
+            found |= {f"{node.module}.{a.name}" if node.module == "graphbuild" else node.module
+                      for a in node.names}
+    return found
+
+
+def test_notebook_uses_the_public_api_only():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    used = set().union(*(_graphbuild_imports(c.source) for c in nb.cells if c.cell_type == "code"))
+    assert used and used <= {"graphbuild", "graphbuild.api"}, used
+    assert "graphbuild.commands" not in "".join(c.source for c in nb.cells if c.cell_type == "code")

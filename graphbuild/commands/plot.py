@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .. import plot, viz
+from .. import viz
 from .viz import add_input_arguments
 
 
@@ -23,7 +23,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     t.add_argument("--actor", action="append", metavar="NAME",
                    help="only events with this actor as source or target (repeatable)")
     t.add_argument("--relations", metavar="REL,REL", help="only these relations")
-    t.add_argument("--freq", choices=plot.FREQS, default="month", help="bucket size (default: month)")
+    t.add_argument("--freq", choices=viz.PLOT_FREQS, default="month", help="bucket size (default: month)")
     t.add_argument("--since", metavar="DATE", help="only events on or after DATE")
     _common(t)
     t.set_defaults(func=run_timeline)
@@ -50,12 +50,13 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def _check_out(path: Path) -> None:
-    if path.suffix.lower() not in plot.SUFFIXES:
+    if path.suffix.lower() not in viz.PLOT_SUFFIXES:
         from ..errors import UserError
-        raise UserError(f"--out: {path.name} should end in {', '.join(plot.SUFFIXES)}")
+        raise UserError(f"--out: {path.name} should end in {', '.join(viz.PLOT_SUFFIXES)}")
 
 
 def run_timeline(args) -> int:
+    from .. import plot  # matplotlib: imported only when a plot is drawn
     _check_out(args.out)
     relations = viz.parse_relations(args.relations)
     since = viz.parse_since(args.since)
@@ -69,6 +70,7 @@ def run_timeline(args) -> int:
 
 
 def run_network(args) -> int:
+    from .. import plot
     _check_out(args.out)
     relations = viz.parse_relations(args.relations)
     since = viz.parse_since(args.since)
