@@ -385,3 +385,10 @@ def test_support_for_and_in_support_of(extract_text):
     assert ("JPN", "SUPPORTED", "PHL") in keys(extract_text("Observers noted Japan's support for the Philippines."))
     assert ("JPN", "SUPPORTED", "PHL") in keys(extract_text(
         "In support of the Philippines, Japan sent two patrol ships to the region."))
+
+
+def test_a_passive_subject_is_the_object_and_the_role_noun_is_the_named_group(extract_text):
+    recs = extract_text("Houthi rebels shelled the port on Monday. According to officials, the rebels are backed by Iran.")
+    backed = [r for r in recs if r["relation"] == "SUPPORTED" and r["source"]["country"] == "IRN"]
+    assert backed and backed[0]["target"]["name"] != "Iran" and backed[0]["target"]["role"] == "REB" and \
+        backed[0]["target"]["country"] == "YEM", recs

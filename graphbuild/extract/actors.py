@@ -905,6 +905,11 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
                 country = acts.last_government(tok.i, exclude_countries) or \
                     acts.salient_country(tok.i, exclude_countries)
             else:
+                named = next((m for m in acts.before(tok.i) if m.entry.role == role and m.entry.kind == "GROUP"
+                              and m.entry.country and m.entry.id != f"{m.entry.country}-{role}"), None)
+                if named is not None:  # "Houthi rebels ... the rebels": the named group of that role
+                    s, e = _span_of(tok)
+                    return Resolved(named.entry, s, e, 0.7)
                 country = acts.salient_country(tok.i, set())
             quality = 0.7
         if country is None:  # "refugees fleeing the civil war in Liberia" (not "ASEAN leaders and the U.S.")

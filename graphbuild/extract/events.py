@@ -132,8 +132,8 @@ def _slot(tok: Token, slot: str) -> list[Token]:
     """Tokens a target slot of a frame names, starting at the trigger ``tok``."""
     head, _, rest = slot.partition(".")
     found: list[Token]
-    if head == "dobj":
-        found = [c for d in _children(tok, "dobj", "obj") for c in conjuncts(d)]
+    if head == "dobj":  # a passive's subject is its object ("the rebels are backed by Iran")
+        found = [c for d in _children(tok, "dobj", "obj") or _children(tok, "nsubjpass") for c in conjuncts(d)]
     elif head == "dative":
         found = [c for d in _children(tok, "dative", "iobj") if d.pos_ != "ADP" for c in conjuncts(d)]
         found += _prep_objects(tok, {"to"}) if any(d.dep_ == "dative" and d.pos_ == "ADP" for d in tok.children) else []
