@@ -392,3 +392,14 @@ def test_a_passive_subject_is_the_object_and_the_role_noun_is_the_named_group(ex
     backed = [r for r in recs if r["relation"] == "SUPPORTED" and r["source"]["country"] == "IRN"]
     assert backed and backed[0]["target"]["name"] != "Iran" and backed[0]["target"]["role"] == "REB" and \
         backed[0]["target"]["country"] == "YEM", recs
+
+
+def test_a_name_after_an_initial_keeps_its_capital_in_a_headline(extractor):
+    from graphbuild.extract import _proper_words
+    assert "Sherman" in _proper_words("Deputy Secretary Wendy R. Sherman spoke today.")
+    recs = extractor.extract(RawArticle(
+        id="h", title="Deputy Secretary Sherman’s Call with Kenyan Foreign Minister Otieno",
+        text="Deputy Secretary Wendy R. Sherman spoke today with Kenyan Foreign Minister Paul Otieno.",
+        date="2022-03-01", source=STATE))
+    assert any(r["field"] == "title" and r["relation"] == "CONSULTED" and r["target"]["country"] == "KEN"
+               for r in recs), recs

@@ -58,8 +58,10 @@ def _proper_words(body: str) -> frozenset[str]:
         w = m.group()
         if not w[0].isupper():
             continue
-        before = body[max(0, m.start() - 3):m.start()].rstrip(" \"'(")
-        if before and before[-1] not in ".!?:\n":
+        before = body[max(0, m.start() - 5):m.start()].rstrip(" \"'(")
+        initial = len(before) >= 2 and before[-1] == "." and before[-2].isupper() and \
+            (len(before) == 2 or not before[-3].isalpha())  # "Wendy R. Sherman": an initial, no sentence end
+        if before and (before[-1] not in ".!?:\n" or initial):
             out.add(w)
     return frozenset(out)
 
