@@ -365,7 +365,7 @@ def test_second_process_reads_while_writer_holds_store(store_path):
         holder.stdin.flush()
         holder.wait(timeout=30)
     assert holder.returncode == 0
-    assert st.counts(store_path)["Actor"] == 13
+    assert st.counts(store_path)["Actor"] == 15
 
 
 def test_open_store_refuses_a_directory(tmp_path):
