@@ -6,8 +6,8 @@ Pure Python plus networkx; every sink (embedded store, Neo4j, RDF) writes what t
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import networkx as nx
@@ -107,6 +107,32 @@ class GraphData:
 
     def to_networkx(self) -> nx.MultiDiGraph:
         return to_networkx(self)
+
+
+def country_of(actors: Mapping[str, Actor], part_of: Mapping[str, str], actor_id: str) -> str:
+    """The id of the country actor ``actor_id`` rolls up to along PART_OF (itself when none)."""
+    seen = {actor_id}
+    while part_of.get(actor_id) in actors and part_of[actor_id] not in seen:
+        actor_id = part_of[actor_id]
+        seen.add(actor_id)
+    return actor_id
+
+
+def by_country(data: GraphData) -> GraphData:
+    """The graph rolled up to countries: every actor PART_OF a country is replaced by that
+    country in every event (source, target, reporter), so analyst edges sum per country pair.
+    Actors without a country (IGOs, OTHER targets) stay as they are."""
+    to = {aid: country_of(data.actors, data.part_of, aid) for aid in data.actors}
+    out = GraphData(articles=dict(data.articles))
+    for aid in sorted(set(to.values())):
+        a = data.actors[aid]
+        out.actors[aid] = Actor(**{**a.to_dict(), "aliases": list(a.aliases)})
+    for ev in data.events.values():
+        out.events[ev.id] = replace(ev, source_id=to.get(ev.source_id, ev.source_id),
+                                    target_id=to.get(ev.target_id, ev.target_id),
+                                    reported_by_id=to.get(ev.reported_by_id, ev.reported_by_id)
+                                    if ev.reported_by_id else None)
+    return out
 
 
 def analyst_edges(events: Iterable[Event]) -> list[AnalystEdge]:

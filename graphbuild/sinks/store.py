@@ -24,7 +24,8 @@ import ladybug
 
 from ..cypher_guard import check_read_only
 from ..errors import UserError
-from ..merge import GraphData, analyst_edges, merge_actor, parent_of
+from ..lookup import resolve_actor
+from ..merge import GraphData, analyst_edges, country_of, merge_actor, parent_of
 from ..model import ACTOR_LINKS, ACTOR_PROPS, ARTICLE_PROPS, EVENT_PROPS, Actor, Article, Event
 from ..vocab import RELATION_NAMES
 
@@ -692,39 +693,50 @@ def _plain(value):
 
 #: Query parameters that name an actor (id, name or alias, case-insensitive).
 ACTOR_PARAMS = ("actor", "other")
-_LOOKUP = ("WITH $k AS k MATCH (a:Actor) WHERE toLower(a.id) = k OR toLower(a.name) = k "
-           "OR any(al IN a.aliases WHERE toLower(al) = k) RETURN DISTINCT a.id")
+_ACTORS_FOR_LOOKUP = "MATCH (a:Actor) RETURN a.id, a.name, a.kind, a.country, a.aliases"
 
 
-def resolve_actor_params(store: Store, params: dict) -> dict:
-    """``$actor``/``$other`` given as a name or alias -> the actor's id, when exactly one matches.
+def read_actors(store: Store) -> tuple[dict[str, Actor], dict[str, str]]:
+    """Every actor (id, name, kind, country, aliases) and every PART_OF, for lookups and roll-ups."""
+    actors = {}
+    for aid, name, kind, country, aliases in store.execute(_ACTORS_FOR_LOOKUP):
+        actors[aid] = Actor(id=aid, name=name, kind=kind, country=country, aliases=list(aliases or []))
+    part_of = dict(store.execute("MATCH (a:Actor)-[:PART_OF]->(p:Actor) RETURN a.id, p.id"))
+    return actors, part_of
 
-    The library queries accept all three, but LadybugDB's recursive joins (shortest_path) only
-    plan well from a primary-key anchor; ids still match every query's lookup. Ambiguous or
-    unknown names are passed through unchanged.
+
+def resolve_actor_params(store: Store, params: dict, by_country: bool = False) -> dict:
+    """``$actor``/``$other`` given as an id, name or alias -> the actor's id (with ``by_country``:
+    the id of its country), exactly as ``viz`` resolves them (:func:`graphbuild.lookup.resolve_actor`).
+
+    Ambiguous and unknown names are a UserError listing candidates / suggestions. Ids also
+    plan best: LadybugDB's recursive joins (shortest_path) need a primary-key anchor.
     """
     out = dict(params)
-    for key in ACTOR_PARAMS:
-        value = out.get(key)
-        if isinstance(value, str):
-            ids = store.execute(_LOOKUP, {"k": value.lower()})
-            if len(ids) == 1:
-                out[key] = ids[0][0]
+    wanted = [k for k in ACTOR_PARAMS if isinstance(out.get(k), str)]
+    if not wanted:
+        return out
+    actors, part_of = read_actors(store)
+    for key in wanted:
+        aid = resolve_actor(actors, out[key], what=f"--param {key}")
+        out[key] = country_of(actors, part_of, aid) if by_country else aid
     return out
 
 
-def run_query(path: str | Path, cypher: str, params: dict | None = None) -> tuple[list[str], list[list]]:
+def run_query(path: str | Path, cypher: str, params: dict | None = None,
+              by_country: bool = False) -> tuple[list[str], list[list]]:
     """Run read-only Cypher on the store at ``path``: ``(columns, rows)``.
 
     Opens the store read-only, so it works while a build is writing. Statements that could
     touch files, extensions, settings or the store are refused before they run
-    (:func:`graphbuild.cypher_guard.check_read_only`). Cypher errors become a one-line
+    (:func:`graphbuild.cypher_guard.check_read_only`). ``$actor``/``$other`` are resolved to
+    ids first (with ``by_country``: to their country's id). Cypher errors become a one-line
     :class:`UserError`.
     """
     check_read_only(cypher)
     with open_store(path, read_only=True) as store:
         try:
-            result = store.conn.execute(cypher, resolve_actor_params(store, params or {}))
+            result = store.conn.execute(cypher, resolve_actor_params(store, params or {}, by_country))
             if isinstance(result, list):  # several statements: the last one's result
                 result = result[-1]
             columns = result.get_column_names()
