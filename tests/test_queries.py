@@ -99,7 +99,10 @@ EXPECTED = [
         ['Russia', 'Q159', 'COUNTRY', 'RUS', 5, 4, 1],
         ['Nicolás Maduro', 'Q57413', 'PERSON', 'VEN', 4, 1, 3],
     ]),
+    # accent-insensitive, as viz: 'guaido' is the alias 'Guaidó' (graphbuild.lookup)
     ('who_recognized', {'actor': 'guaido'}, ['actor', 'recognized_by', 'kind', 'mentions', 'articles', 'first_seen', 'last_seen'], [
+        ['Juan Guaidó', 'European Union', 'IGO', 2, 2, '2019-02-04', '2019-04-01'],
+        ['Juan Guaidó', 'United States', 'COUNTRY', 2, 2, '2019-02-05', '2019-03-12'],
     ]),
     ('shortest_path', {'actor': "o'brien", 'other': 'russia'}, ['hops', 'actors', 'relations'], [
         [2, ['Seán "The Fox" O\'Brien <x> #1 — مرحبا 🦊', 'European Union', 'Russia'], ['CRITICIZED', 'CRITICIZED']],
