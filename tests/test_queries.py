@@ -172,7 +172,9 @@ def test_actor_lookup_by_id_name_or_alias_is_case_insensitive(store_path):
     for actor in ("Q57413", "nicolás maduro", "NICOLAS MADURO", "maduro"):
         results.append(st.run_query(store_path, query.text, q.bind(query, {"actor": actor}))[1])
     assert results[0] and all(r == results[0] for r in results)
-    assert st.run_query(store_path, query.text, q.bind(query, {"actor": "nobody at all"}))[1] == []
+    # an unknown actor is an error (exit 2 in the CLI), never a silent empty result
+    with pytest.raises(UserError, match="unknown --param actor 'nobody at all'"):
+        st.run_query(store_path, query.text, q.bind(query, {"actor": "nobody at all"}))
 
 
 # --- parameters ----------------------------------------------------------------------------------
