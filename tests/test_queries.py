@@ -12,6 +12,7 @@ import pytest
 
 from graphbuild.commands import query as q
 from graphbuild.commands.build import build_from_records
+from graphbuild.errors import UserError
 from graphbuild.paths import QUERIES_DIR
 from graphbuild.sinks import store as st
 from test_store import extra_records, fixture_articles, fixture_records, run_cli
