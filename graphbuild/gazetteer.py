@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import UserError
@@ -140,15 +141,27 @@ def _role(value: str) -> str | None:
     return value if value in ROLES else None
 
 
+def _country_entry(row: dict) -> ActorEntry:
+    """The COUNTRY actor of one ``countries.tsv`` row (id: its Wikidata QID, else ``country-iso3``)."""
+    iso3 = row["iso3"].upper()
+    return ActorEntry(id=row.get("wikidata") or f"country-{iso3.lower()}", name=row["name"], kind="COUNTRY",
+                      country=iso3, cameo=row.get("cameo") or iso3, wikidata=row.get("wikidata") or None)
+
+
+@lru_cache(maxsize=4)
+def country_entries(data_dir: Path | None = None) -> dict[str, ActorEntry]:
+    """ISO3 -> COUNTRY actor, from ``countries.tsv`` alone (cheap: no full gazetteer load)."""
+    base = Path(data_dir) if data_dir else data_path("gazetteer")
+    return {row["iso3"].upper(): _country_entry(row) for row in _rows(base / "countries.tsv")}
+
+
 def load_gazetteer(data_dir: Path | None = None, extra_actor_files: list[str] | None = None) -> Gazetteer:
     """Load every gazetteer file (and extra PETRARCH dictionaries) into one :class:`Gazetteer`."""
     base = Path(data_dir) if data_dir else data_path("gazetteer")
     gaz = Gazetteer()
     for row in _rows(base / "countries.tsv"):
         iso3 = row["iso3"].upper()
-        entry = ActorEntry(id=row.get("wikidata") or f"country-{iso3.lower()}", name=row["name"],
-                           kind="COUNTRY", country=iso3, cameo=row.get("cameo") or iso3,
-                           wikidata=row.get("wikidata") or None)
+        entry = _country_entry(row)
         gaz.countries[iso3] = entry
         for s in [row["name"], *_split(row.get("aliases", ""))]:
             for v in _variants(s):
@@ -334,5 +347,5 @@ def load_petrarch_actors(gaz: Gazetteer, path: str | Path) -> int:
     return count
 
 
-__all__ = ["ActorEntry", "Alias", "Gazetteer", "load_gazetteer", "load_petrarch_actors", "load_phoenix_table",
+__all__ = ["ActorEntry", "Alias", "Gazetteer", "country_entries", "load_gazetteer", "load_petrarch_actors", "load_phoenix_table",
            "load_places", "slugify"]

@@ -6,18 +6,20 @@ Pure Python plus networkx; every sink (embedded store, Neo4j, RDF) writes what t
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import networkx as nx
 
-from .model import Actor, AnalystEdge, Article, Event
+from .gazetteer import country_entries
+from .model import ACTOR_LINKS, Actor, AnalystEdge, Article, Event
+from .names import name_aliases
 from .vocab import check_relation
 
 
 def actor_from_record(rec: dict) -> Actor:
-    """An :class:`Actor` from the ACTOR object of an event record (``text`` becomes an alias)."""
+    """An :class:`Actor` from the ACTOR object of an event record (``text`` becomes an alias if it is a name)."""
     aliases = [rec["text"]] if rec.get("text") else []
     return Actor(
         id=rec["id"], name=rec["name"], kind=rec["kind"], country=rec.get("country"),
@@ -39,14 +41,24 @@ def event_from_record(rec: dict) -> Event:
 
 
 def merge_actor(into: Actor, other: Actor) -> Actor:
-    """Fold ``other`` (same id) into ``into``: keep known fields, union the aliases."""
+    """Fold ``other`` (same id) into ``into``: keep known fields, union the aliases (names only)."""
     for name in ("country", "role", "cameo", "wikidata"):
         if getattr(into, name) is None and getattr(other, name) is not None:
             setattr(into, name, getattr(other, name))
-    for alias in other.aliases:
-        if alias not in into.aliases:
-            into.aliases.append(alias)
+    into.aliases = name_aliases([*into.aliases, *other.aliases])
     return into
+
+
+def parent_of(actor: Actor) -> Actor | None:
+    """The actor ``actor`` is PART_OF: its country (USA-GOV, a US senator, the Pentagon -> United
+    States), or None for countries, OTHER targets and actors without a known country."""
+    if actor.kind in ("COUNTRY", "OTHER") or not actor.country:
+        return None
+    entry = country_entries().get(actor.country)
+    if entry is None or entry.id == actor.id:
+        return None
+    return Actor(id=entry.id, name=entry.name, kind="COUNTRY", country=entry.country, cameo=entry.cameo,
+                 wikidata=entry.wikidata)
 
 
 @dataclass
@@ -56,19 +68,30 @@ class GraphData:
     actors: dict[str, Actor] = field(default_factory=dict)
     articles: dict[str, Article] = field(default_factory=dict)
     events: dict[str, Event] = field(default_factory=dict)
+    #: (Actor)-[:PART_OF]->(Actor): child id -> parent id (the parent is in ``actors``).
+    part_of: dict[str, str] = field(default_factory=dict)
 
     def add_article(self, article: Article) -> None:
         self.articles[article.id] = article
+
+    def add_actor(self, actor: Actor) -> Actor:
+        """Add or fold in one actor, and the country it is PART_OF (added too when new)."""
+        if actor.id in self.actors:
+            actor = merge_actor(self.actors[actor.id], actor)
+        else:
+            self.actors[actor.id] = actor
+        parent = parent_of(actor)
+        if parent is not None:
+            self.part_of[actor.id] = parent.id
+            if parent.id not in self.actors:
+                self.actors[parent.id] = parent
+        return actor
 
     def add_record(self, rec: dict) -> Event:
         """Add one extractor record: its actors (deduplicated by id) and its event."""
         for key in ("source", "target", "reported_by"):
             if rec.get(key):
-                actor = actor_from_record(rec[key])
-                if actor.id in self.actors:
-                    merge_actor(self.actors[actor.id], actor)
-                else:
-                    self.actors[actor.id] = actor
+                self.add_actor(actor_from_record(rec[key]))
         event = event_from_record(rec)
         self.events[event.id] = event
         if event.article_id not in self.articles:
@@ -84,6 +107,32 @@ class GraphData:
 
     def to_networkx(self) -> nx.MultiDiGraph:
         return to_networkx(self)
+
+
+def country_of(actors: Mapping[str, Actor], part_of: Mapping[str, str], actor_id: str) -> str:
+    """The id of the country actor ``actor_id`` rolls up to along PART_OF (itself when none)."""
+    seen = {actor_id}
+    while part_of.get(actor_id) in actors and part_of[actor_id] not in seen:
+        actor_id = part_of[actor_id]
+        seen.add(actor_id)
+    return actor_id
+
+
+def by_country(data: GraphData) -> GraphData:
+    """The graph rolled up to countries: every actor PART_OF a country is replaced by that
+    country in every event (source, target, reporter), so analyst edges sum per country pair.
+    Actors without a country (IGOs, OTHER targets) stay as they are."""
+    to = {aid: country_of(data.actors, data.part_of, aid) for aid in data.actors}
+    out = GraphData(articles=dict(data.articles))
+    for aid in sorted(set(to.values())):
+        a = data.actors[aid]
+        out.actors[aid] = Actor(**{**a.to_dict(), "aliases": list(a.aliases)})
+    for ev in data.events.values():
+        out.events[ev.id] = replace(ev, source_id=to.get(ev.source_id, ev.source_id),
+                                    target_id=to.get(ev.target_id, ev.target_id),
+                                    reported_by_id=to.get(ev.reported_by_id, ev.reported_by_id)
+                                    if ev.reported_by_id else None)
+    return out
 
 
 def analyst_edges(events: Iterable[Event]) -> list[AnalystEdge]:
@@ -140,15 +189,17 @@ def to_networkx(data: GraphData) -> nx.MultiDiGraph:
         for k in ("source_id", "target_id", "relation"):
             props.pop(k)
         g.add_edge(e.source_id, e.target_id, key=e.relation, type=e.relation, **props)
+    for child, parent in sorted(data.part_of.items()):
+        g.add_edge(child, parent, key="PART_OF", type="PART_OF")
     return g
 
 
 def analyst_view(g: nx.MultiDiGraph, relations: Iterable[str] | None = None) -> nx.MultiDiGraph:
-    """The actor-to-actor part of ``to_networkx``'s graph, optionally only some relations."""
+    """The analyst edges of ``to_networkx``'s graph (no PART_OF), optionally only some relations."""
     wanted = set(relations) if relations else None
     view = nx.MultiDiGraph()
     for u, v, k, d in g.edges(keys=True, data=True):
-        if g.nodes[u].get("label") == "Actor" and g.nodes[v].get("label") == "Actor":
+        if g.nodes[u].get("label") == "Actor" and g.nodes[v].get("label") == "Actor" and k not in ACTOR_LINKS:
             if wanted is None or k in wanted:
                 view.add_node(u, **g.nodes[u])
                 view.add_node(v, **g.nodes[v])

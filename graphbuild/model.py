@@ -2,13 +2,17 @@
 
 Nodes: Actor, Article, Event (one per extracted mention: the evidence).
 Relationships: (Event)-[:SOURCE|TARGET|REPORTED_BY]->(Actor), (Event)-[:REPORTED_IN]->(Article),
-and one analyst edge (Actor)-[:<RELATION>]->(Actor) per (source, relation, target), aggregated
-over the non-negated, non-hypothetical events (see :func:`graphbuild.merge.analyst_edges`).
+one analyst edge (Actor)-[:<RELATION>]->(Actor) per (source, relation, target), aggregated
+over the non-negated, non-hypothetical events (see :func:`graphbuild.merge.analyst_edges`), and
+the structural (Actor)-[:PART_OF]->(Actor) from an actor to its country (USA-GOV, a US senator,
+the Pentagon -> United States; see :func:`graphbuild.merge.parent_of`).
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+
+from .names import name_aliases
 
 #: Property keys of each node label, in a fixed order (used for schemas and statements).
 ACTOR_PROPS = ("id", "name", "kind", "country", "role", "cameo", "wikidata", "aliases")
@@ -20,6 +24,8 @@ EVENT_PROPS = (
 ANALYST_EDGE_PROPS = ("mentions", "articles", "first_seen", "last_seen", "confidence")
 #: Relationship types between events and the rest (fixed); analyst edge types come from vocab.
 EVENT_LINKS = ("SOURCE", "TARGET", "REPORTED_BY", "REPORTED_IN")
+#: Structural relationship types between actors (fixed, no properties; not event relations).
+ACTOR_LINKS = ("PART_OF",)
 
 
 @dataclass
@@ -34,6 +40,10 @@ class Actor:
     cameo: str | None = None
     wikidata: str | None = None
     aliases: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # only names are aliases (never "he", "the government"): every sink and lookup relies on it
+        self.aliases = name_aliases(self.aliases)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -26,7 +26,8 @@ from matplotlib.transforms import Bbox  # noqa: E402
 
 from .errors import UserError  # noqa: E402
 from .merge import GraphData  # noqa: E402
-from .viz import PLOT_FREQS, PLOT_SUFFIXES, edge_curvatures, palette, resolve_actor, select  # noqa: E402
+from .lookup import resolve_actor  # noqa: E402
+from .viz import PLOT_FREQS, PLOT_SUFFIXES, edge_curvatures, palette, select  # noqa: E402
 from .vocab import relations as vocab_relations  # noqa: E402
 
 FREQS = PLOT_FREQS
@@ -78,7 +79,7 @@ def timeline_counts(data: GraphData, actors: list[str] | None = None,
     those with one of ``actors`` (resolved by id/name/alias) as source or target."""
     if freq not in FREQS:
         raise UserError(f"--freq must be one of {', '.join(FREQS)}, not {freq!r}")
-    ids = [resolve_actor(data, a) for a in actors] if actors else []
+    ids = [resolve_actor(data.actors, a) for a in actors] if actors else []
     wanted_rel = set(relations) if relations else None
     buckets: dict[tuple[date, str], int] = defaultdict(int)
     undated = 0

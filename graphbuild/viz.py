@@ -8,12 +8,11 @@ here with networkx so the file needs no layout library; the page only draws and 
 from __future__ import annotations
 
 import csv
-import difflib
 import html
 import json
 import math
 import re
-import unicodedata
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +22,7 @@ from pathlib import Path
 import networkx as nx
 
 from .errors import UserError
+from .lookup import resolve_actor
 from .merge import GraphData, analyst_edges
 from .model import AnalystEdge, Event
 from .paths import data_path
@@ -100,27 +100,32 @@ def load_graph(store: str | Path | None = None, events: str | Path | None = None
 
 @dataclass(frozen=True)
 class Palette:
-    """Colours from ``data/viz/colors.tsv``: per relation, per actor kind, and a country cycle."""
+    """Colours from ``data/viz/colors.tsv``: per relation, per actor kind, per country.
+
+    A country's colour is fixed (its ``country`` row, else a colour of the ``palette`` cycle
+    picked by a stable hash of its code), so it is the same in every view and plot."""
 
     relation: dict[str, str]
     kind: dict[str, str]
     cycle: tuple[str, ...]
     missing: str
-    other: str = "#dcdcdc"
+    country: dict[str, str] = field(default_factory=dict)
+
+    def country_color(self, code: str) -> str:
+        """The colour of one country code (ISO3)."""
+        fixed = self.country.get(code)
+        if fixed is not None or not self.cycle:
+            return fixed or self.missing
+        return self.cycle[zlib.crc32(code.encode("utf-8")) % len(self.cycle)]
 
     def countries(self, codes) -> dict[str, str]:
-        """A colour per country code (``codes`` with repeats, one per actor): the most frequent
-        countries get the palette's distinct colours, the rarest beyond it share ``other``."""
-        counts: dict[str, int] = defaultdict(int)
-        for c in codes:
-            counts[c] += 1
-        ranked = sorted(counts, key=lambda c: (-counts[c], c))
-        return {c: self.cycle[i] if i < len(self.cycle) else self.other for i, c in enumerate(ranked)}
+        """A colour per distinct country code in ``codes``."""
+        return {c: self.country_color(c) for c in sorted(set(codes))}
 
 
 @lru_cache(maxsize=1)
 def palette() -> Palette:
-    rel, kind, cycle, missing, other = {}, {}, [], "#bab0ac", "#dcdcdc"
+    rel, kind, country, cycle, missing = {}, {}, {}, [], "#bab0ac"
     with open(data_path("viz", "colors.tsv"), encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             group, key, color = row["group"], row["key"], row["color"]
@@ -128,17 +133,17 @@ def palette() -> Palette:
                 rel[key] = color
             elif group == "kind":
                 kind[key] = color
+            elif group == "country":
+                country[key] = color
             elif group == "palette":
                 cycle.append(color)
             elif group == "missing":
                 missing = color
-            elif group == "other":
-                other = color
     for name in RELATION_NAMES:  # a relation added to the vocabulary still gets a colour
         rel.setdefault(name, cycle[len(rel) % len(cycle)])
     for k in ACTOR_KINDS:
         kind.setdefault(k, missing)
-    return Palette(rel, kind, tuple(cycle), missing, other)
+    return Palette(rel, kind, tuple(cycle), missing, country)
 
 
 # --------------------------------------------------------------------------- selection
@@ -168,39 +173,6 @@ def parse_since(text: str | None) -> str | None:
         return date(int(m[1]), int(m[2] or 1), int(m[3] or 1)).isoformat()
     except ValueError:
         raise UserError(f"--since: {text!r} is not a date (use YYYY-MM-DD, YYYY-MM or YYYY)") from None
-
-
-def _norm(text: str) -> str:
-    """Case- and accent-insensitive form of a name ("Nicolás" == "nicolas")."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def resolve_actor(data: GraphData, name: str) -> str:
-    """The id of the actor whose id, name or an alias equals ``name`` (ignoring case and accents).
-
-    An id match wins over a name match, which wins over an alias match; a tie or no match is
-    a UserError that names the candidates.
-    """
-    key = _norm(name)
-    ranked: dict[int, list[str]] = defaultdict(list)
-    for a in data.actors.values():
-        if _norm(a.id) == key:
-            ranked[0].append(a.id)
-        elif _norm(a.name or "") == key:
-            ranked[1].append(a.id)
-        elif any(_norm(al) == key for al in a.aliases):
-            ranked[2].append(a.id)
-    for rank in (0, 1, 2):
-        if len(ranked[rank]) == 1:
-            return ranked[rank][0]
-        if len(ranked[rank]) > 1:
-            found = ", ".join(f"{data.actors[i].name} ({i})" for i in sorted(ranked[rank])[:5])
-            raise UserError(f"actor {name!r} is ambiguous: {found}; give the id")
-    names = {a.name: a.id for a in data.actors.values() if a.name}
-    close = difflib.get_close_matches(name, list(names), n=3, cutoff=0.6)
-    hint = f" (did you mean: {', '.join(close)}?)" if close else ""
-    raise UserError(f"unknown actor {name!r}{hint}")
 
 
 def filter_events(data: GraphData, relations: list[str] | None = None,
@@ -236,7 +208,7 @@ def select(data: GraphData, actor: str | None = None, relations: list[str] | Non
     actors touching a remaining edge. ``actor``: its ego network (the actor, its neighbours and
     the edges among them).
     """
-    focus = resolve_actor(data, actor) if actor else None
+    focus = resolve_actor(data.actors, actor) if actor else None
     events = filter_events(data, relations, since)
     edges = analyst_edges(events)
     if focus is not None:

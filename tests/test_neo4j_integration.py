@@ -142,9 +142,10 @@ def db_counts(driver, cfg) -> dict[str, int]:
 
 
 def expected_counts(data: GraphData) -> dict[str, int]:
-    out = {"Actor": len({a for e in data.events.values()
-                         for a in (e.source_id, e.target_id, e.reported_by_id) if a}),
-           "Article": len(data.articles), "Event": len(data.events)}
+    in_events = {a for e in data.events.values() for a in (e.source_id, e.target_id, e.reported_by_id) if a}
+    parts = {a for a in in_events if a in data.part_of}  # and the countries they are PART_OF
+    out = {"Actor": len(in_events | {data.part_of[a] for a in parts}),
+           "Article": len(data.articles), "Event": len(data.events), "PART_OF": len(parts)}
     out["SOURCE"] = out["TARGET"] = out["REPORTED_IN"] = len(data.events)
     out["REPORTED_BY"] = sum(1 for e in data.events.values() if e.reported_by_id)
     for rel in RELATION_NAMES:
@@ -156,7 +157,8 @@ def expected_counts(data: GraphData) -> dict[str, int]:
 
 def db_edges(driver, cfg) -> dict[tuple, tuple]:
     rows = driver.execute_query(
-        "MATCH (s:Actor)-[r]->(t:Actor) RETURN s.id AS s, type(r) AS rel, t.id AS t, r.mentions AS m, "
+        "MATCH (s:Actor)-[r]->(t:Actor) WHERE type(r) <> 'PART_OF' "
+        "RETURN s.id AS s, type(r) AS rel, t.id AS t, r.mentions AS m, "
         "r.articles AS a, r.first_seen AS f, r.last_seen AS l, r.confidence AS c",
         database_=cfg.database).records
     return {(r["s"], r["rel"], r["t"]): (r["m"], r["a"], r["f"], r["l"], r["c"]) for r in rows}
@@ -364,7 +366,8 @@ def store_counts(path: Path) -> dict[str, int]:
 
 def store_edges(path: Path) -> dict[tuple, tuple]:
     from graphbuild.sinks import store
-    _, rows = store.run_query(path, "MATCH (s:Actor)-[r]->(t:Actor) RETURN s.id, label(r), t.id, r.mentions, "
+    _, rows = store.run_query(path, "MATCH (s:Actor)-[r]->(t:Actor) WHERE label(r) <> 'PART_OF' "
+                                    "RETURN s.id, label(r), t.id, r.mentions, "
                                     "r.articles, r.first_seen, r.last_seen, r.confidence")
     return {(s, rel, t): (m, a, f, l, c) for s, rel, t, m, a, f, l, c in rows}
 
@@ -694,3 +697,27 @@ def test_no_password_against_a_server_with_auth_is_a_one_line_error(cfg):
     assert proc.returncode == 2, proc.stderr
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and "requires a password" in lines[0] and "NEO4J_PASSWORD" in lines[0], proc.stderr
+
+
+def test_part_of_and_aliases_in_neo4j(driver, cfg, clean):
+    """PART_OF edges reach Neo4j with the right targets, and no pronoun or role noun is an alias."""
+    recs = records()
+    for rec in recs[:6]:
+        rec = copy.deepcopy(rec)
+        rec["id"] += "-he"
+        rec["source"]["text"] = "he"
+        rec["target"]["text"] = "the government"
+        recs.append(rec)
+    data = graph(recs=recs)
+    sink.push(data, cfg, quiet=True)
+    rows = driver.execute_query("MATCH (a:Actor)-[:PART_OF]->(c:Actor) RETURN a.id AS a, c.id AS c, c.kind AS k",
+                                database_=cfg.database).records
+    links = {r["a"]: (r["c"], r["k"]) for r in rows}
+    assert links["USA-GOV"] == ("Q30", "COUNTRY") and links["Q473239"] == ("Q30", "COUNTRY")
+    assert links["CUB-GOV"] == ("Q241", "COUNTRY") and "Q30" not in links
+    assert links == {c: (p, "COUNTRY") for c, p in data.part_of.items()}
+    aliases = {al for r in driver.execute_query("MATCH (a:Actor) UNWIND a.aliases AS al RETURN al",
+                                                database_=cfg.database).records for al in [r["al"]]}
+    assert "Pompeo" in aliases and not aliases & {"he", "the government"}
+    sink.push(data, cfg, quiet=True)  # idempotent: still one PART_OF per actor
+    assert db_counts(driver, cfg)["PART_OF"] == len(data.part_of)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from graphbuild.merge import GraphData, load_events_jsonl
-from graphbuild.model import (ACTOR_PROPS, ANALYST_EDGE_PROPS, ARTICLE_PROPS, EVENT_LINKS,
+from graphbuild.model import (ACTOR_LINKS, ACTOR_PROPS, ANALYST_EDGE_PROPS, ARTICLE_PROPS, EVENT_LINKS,
                               EVENT_PROPS, Article)
 from graphbuild.paths import QUERIES_DIR
 from graphbuild.sinks import neo4j as sink
@@ -27,7 +27,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 #: The graph model as Neo4j's linter sees a database holding it.
 MODEL_SCHEMA = {
     "labels": ["Actor", "Article", "Event"],
-    "relationshipTypes": [*EVENT_LINKS, *RELATION_NAMES],
+    "relationshipTypes": [*EVENT_LINKS, *RELATION_NAMES, *ACTOR_LINKS],
     "propertyKeys": sorted(set(ACTOR_PROPS + ARTICLE_PROPS + EVENT_PROPS + ANALYST_EDGE_PROPS)),
     "databaseNames": ["neo4j", "system"],
 }
@@ -104,7 +104,8 @@ def _sink_queries() -> list[dict]:
 
 def neo4j_query_files() -> list[Path]:
     """queries/*.cypher (portable) and queries/neo4j/*.cypher (Neo4j dialect)."""
-    return sorted(QUERIES_DIR.glob("*.cypher")) + sorted((QUERIES_DIR / "neo4j").glob("*.cypher"))
+    return sorted(QUERIES_DIR.glob("*.cypher")) + sorted((QUERIES_DIR / "neo4j").glob("*.cypher")) + \
+        sorted((QUERIES_DIR / "by_country" / "neo4j").glob("*.cypher"))
 
 
 def documented_parameters(text: str) -> dict:

@@ -64,10 +64,10 @@ def test_one_fixed_statement_per_kind_and_every_relation():
 
 def test_statements_take_values_only_as_parameters():
     """No statement contains a quoted value from data: the only literals are fixed words."""
-    allowed = {"'hypothetical'"}
+    allowed = {"'hypothetical'", "'PART_OF'"}  # fixed words of the model
     for name, text in sink.STATEMENTS.items():
         literals = set(re.findall(r"'[^']*'", text))
-        literals -= {"'event'", "'node'", "'source'", "'target'", "'events'"}  # row map keys
+        literals -= {"'event'", "'node'", "'source'", "'target'", "'events'", "'child'", "'parent'"}  # row map keys
         assert literals <= allowed, (name, literals)
 
 
@@ -166,7 +166,7 @@ def test_every_batch_has_unique_merge_keys():
                      (FIXTURES / "sample_events.jsonl").read_text(encoding="utf-8").splitlines() if line)
     for step in sink.plan(data, batch_size=4):
         for batch in step.batches:
-            key = "event" if step.name.startswith("link:") else None
+            key = "event" if step.name.startswith("link:") else "child" if step.name == "part_of" else None
             if step.name.startswith("analyst:"):
                 keys = [(r["source"], r["target"]) for r in batch]
             elif step.name == "orphan_actors":
@@ -205,7 +205,8 @@ def test_parameters_are_json_primitives_and_merge_keys_are_never_null():
             for row in batch:
                 assert _json_primitive(row), (step.name, row)
                 merge_keys = (("event", "node") if step.name.startswith("link:") else
-                              ("source", "target") if step.name.startswith("analyst:") else ("id",))
+                              ("source", "target") if step.name.startswith("analyst:") else
+                              ("child", "parent") if step.name == "part_of" else ("id",))
                 for key in merge_keys:
                         assert isinstance(row[key], str) and row[key], (step.name, key, row)
                 if "aliases" in row:

@@ -12,6 +12,7 @@ import pytest
 
 from graphbuild.commands import query as q
 from graphbuild.commands.build import build_from_records
+from graphbuild.errors import UserError
 from graphbuild.paths import QUERIES_DIR
 from graphbuild.sinks import store as st
 from test_store import extra_records, fixture_articles, fixture_records, run_cli
@@ -99,7 +100,10 @@ EXPECTED = [
         ['Russia', 'Q159', 'COUNTRY', 'RUS', 5, 4, 1],
         ['Nicolás Maduro', 'Q57413', 'PERSON', 'VEN', 4, 1, 3],
     ]),
+    # accent-insensitive, as viz: 'guaido' is the alias 'Guaidó' (graphbuild.lookup)
     ('who_recognized', {'actor': 'guaido'}, ['actor', 'recognized_by', 'kind', 'mentions', 'articles', 'first_seen', 'last_seen'], [
+        ['Juan Guaidó', 'European Union', 'IGO', 2, 2, '2019-02-04', '2019-04-01'],
+        ['Juan Guaidó', 'United States', 'COUNTRY', 2, 2, '2019-02-05', '2019-03-12'],
     ]),
     ('shortest_path', {'actor': "o'brien", 'other': 'russia'}, ['hops', 'actors', 'relations'], [
         [2, ['Seán "The Fox" O\'Brien <x> #1 — مرحبا 🦊', 'European Union', 'Russia'], ['CRITICIZED', 'CRITICIZED']],
@@ -169,7 +173,9 @@ def test_actor_lookup_by_id_name_or_alias_is_case_insensitive(store_path):
     for actor in ("Q57413", "nicolás maduro", "NICOLAS MADURO", "maduro"):
         results.append(st.run_query(store_path, query.text, q.bind(query, {"actor": actor}))[1])
     assert results[0] and all(r == results[0] for r in results)
-    assert st.run_query(store_path, query.text, q.bind(query, {"actor": "nobody at all"}))[1] == []
+    # an unknown actor is an error (exit 2 in the CLI), never a silent empty result
+    with pytest.raises(UserError, match="unknown --param actor 'nobody at all'"):
+        st.run_query(store_path, query.text, q.bind(query, {"actor": "nobody at all"}))
 
 
 # --- parameters ----------------------------------------------------------------------------------

@@ -116,7 +116,9 @@ def test_round_trip_is_exact(store_path):
     arts, recs = fixture_articles(), fixture_records()
     counts = build(store_path, arts, recs)
     want = graph_data(arts, recs)
-    assert counts["Article"] == 3 and counts["Actor"] == 12 and counts["Event"] == 18
+    # 12 actors of the events + 2 countries they are PART_OF that no event names (Venezuela, United States)
+    assert counts["Article"] == 3 and counts["Actor"] == 14 == len(want.actors) and counts["Event"] == 18
+    assert counts["PART_OF"] == len(want.part_of) > 0
     # negated RECOGNIZED and hypothetical SANCTIONED make no edge: 18 events -> 15 edges
     assert counts["analyst_edges"] == len(want.analyst_edges()) == 15
     back = st.read_graph(store_path)
@@ -133,7 +135,7 @@ def test_bulk_load_reads_back_identical_to_write_graph(tmp_path):
     written, bulk = tmp_path / "written.lbdb", tmp_path / "bulk.lbdb"
     build(written, arts, recs)
     copied = st.bulk_load(bulk, graph_data(arts, recs))
-    assert copied["Event"] == 18 and copied["Actor"] == 12
+    assert copied["Event"] == 18 and copied["Actor"] == 14 and copied["PART_OF"] == 7
     a, b = st.read_graph(written), st.read_graph(bulk)
     assert b.events == a.events and b.articles == a.articles and b.actors == a.actors
     assert b.analyst_edges() == a.analyst_edges()
@@ -184,7 +186,7 @@ def test_incremental_batch_updates_mentions_and_dates(store_path):
     assert after[key][3:7] == (2, 2, "2019-02-04", "2019-04-01")
     assert after[key][7] == pytest.approx(1 - 0.1 * 0.5)
     # the same actors were reused: only the store's totals grew by the new article and events
-    assert counts["Actor"] == 12 and counts["Article"] == 4 and counts["Event"] == 21
+    assert counts["Actor"] == 14 and counts["Article"] == 4 and counts["Event"] == 21
     assert counts["analyst_edges"] == 17  # + EU CRITICIZED Guaidó, + Russia SUPPORTED VEN-GOV
     all_data = graph_data(fixture_articles() + extra_arts, recs + extra_recs)
     assert edges_in_store(store_path) == expected_edges(all_data)
@@ -227,7 +229,7 @@ def test_run_query_errors_are_one_line_user_errors(store_path):
     assert "no store at" in str(err.value)
     cols, rows = st.run_query(store_path, "MATCH (a:Actor {id: $id}) RETURN a.name AS name, a.aliases AS al",
                               {"id": "Q30"})
-    assert cols == ["name", "al"] and rows == [["United States", ["The U.S.", "the U.S.", "the Trump administration"]]]
+    assert cols == ["name", "al"] and rows == [["United States", ["The U.S.", "the U.S."]]]  # "the Trump administration" describes
 
 
 def test_sums_come_back_as_plain_numbers(store_path):
@@ -353,7 +355,7 @@ def test_second_process_reads_while_writer_holds_store(store_path):
         assert holder.stdout.readline().strip() == "ready"
         # read-only open in this process while the holder keeps its read-write connection
         cols, rows = st.run_query(store_path, "MATCH (a:Actor) RETURN count(*) AS n")
-        assert rows[0][0] in (12, 13)
+        assert rows[0][0] in (14, 15)
         # and the query command, in a third process
         out = run_cli(["query", "top_actors", "--store", str(store_path), "--format", "json"])
         assert out.returncode == 0, out.stderr
@@ -363,7 +365,7 @@ def test_second_process_reads_while_writer_holds_store(store_path):
         holder.stdin.flush()
         holder.wait(timeout=30)
     assert holder.returncode == 0
-    assert st.counts(store_path)["Actor"] == 13
+    assert st.counts(store_path)["Actor"] == 15
 
 
 def test_open_store_refuses_a_directory(tmp_path):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from graphbuild import viz
+from graphbuild.lookup import resolve_actor
 from graphbuild.commands import viz as viz_cmd
 from graphbuild.errors import UserError
 from graphbuild.merge import GraphData, load_events_jsonl
@@ -69,11 +70,11 @@ def test_parse_since():
 
 def test_resolve_actor_by_id_name_alias_case_insensitive():
     data = sample_graph()
-    assert viz.resolve_actor(data, "q30") == "Q30"
-    assert viz.resolve_actor(data, "united states") == "Q30"
-    assert viz.resolve_actor(data, "POMPEO") == "Q473239"  # alias (the mention text)
+    assert resolve_actor(data.actors, "q30") == "Q30"
+    assert resolve_actor(data.actors, "united states") == "Q30"
+    assert resolve_actor(data.actors, "POMPEO") == "Q473239"  # alias (the mention text)
     with pytest.raises(UserError, match="unknown actor 'Untied States'.*United States"):
-        viz.resolve_actor(data, "Untied States")
+        resolve_actor(data.actors, "Untied States")
 
 
 def test_resolve_actor_ambiguous_alias_names_candidates():
@@ -81,7 +82,7 @@ def test_resolve_actor_ambiguous_alias_names_candidates():
     data.actors["Q30"].aliases.append("Shared")
     data.actors["Q717"].aliases.append("shared")
     with pytest.raises(UserError, match="ambiguous"):
-        viz.resolve_actor(data, "Shared")
+        resolve_actor(data.actors, "Shared")
 
 
 # ----------------------------------------------------------------------------- selection

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from .. import viz
-from .viz import add_input_arguments
+from .viz import add_input_arguments, load_input
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -60,7 +60,7 @@ def run_timeline(args) -> int:
     _check_out(args.out)
     relations = viz.parse_relations(args.relations)
     since = viz.parse_since(args.since)
-    data = viz.load_graph(args.store, args.events, args.articles)
+    data = load_input(args)
     fig = plot.plot_timeline(data, actors=args.actor, relations=relations, freq=args.freq,
                              since=since, title=args.title)
     out = plot.save(fig, args.out, dpi=args.dpi)
@@ -74,7 +74,7 @@ def run_network(args) -> int:
     _check_out(args.out)
     relations = viz.parse_relations(args.relations)
     since = viz.parse_since(args.since)
-    data = viz.load_graph(args.store, args.events, args.articles)
+    data = load_input(args)
     fig = plot.plot_network(data, args.actor, relations=relations, since=since,
                             color_by=args.color_by, title=args.title)
     out = plot.save(fig, args.out, dpi=args.dpi)

@@ -3,6 +3,8 @@
 Library layout: ``queries/NAME.cypher`` runs unchanged on LadybugDB and Neo4j 5; where the
 dialects differ, ``queries/lbdb/NAME.cypher`` and ``queries/neo4j/NAME.cypher`` sit side by side
 with the same columns. The embedded store uses the ``lbdb`` file when there is one.
+``--by country`` runs the roll-up version of a query from ``queries/by_country/`` (same layout),
+with ``$actor``/``$other`` resolved to their country.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from ..paths import QUERIES_DIR
 from ..sinks import store as st
 
 DIALECTS = ("lbdb", "neo4j")
+#: Roll-ups ``--by`` offers, each a folder of queries (``queries/by_country/``).
+ROLLUPS = ("country",)
 _PARAM_DECL = re.compile(r"^\s*//\s*@param\s+([A-Za-z_]\w*)\s*(?:=\s*(.*?))?\s*$")
 _STRIP = re.compile(r"//[^\n]*|/\*.*?\*/|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`", re.S)
 _PARAM_USE = re.compile(r"\$([A-Za-z_]\w*)")
@@ -64,18 +68,25 @@ def parse_query(path: Path, name: str | None = None) -> Query:
                  defaults=defaults)
 
 
-def find_query(name_or_file: str, dialect: str = "lbdb", queries_dir: Path | None = None) -> Query:
-    """A library query by name (the dialect's file first, then the portable one) or a file path."""
+def find_query(name_or_file: str, dialect: str = "lbdb", queries_dir: Path | None = None,
+               by: str | None = None) -> Query:
+    """A library query by name (the dialect's file first, then the portable one) or a file path;
+    ``by="country"``: its roll-up version in ``queries/by_country/``."""
     qdir = Path(queries_dir or QUERIES_DIR)
     as_path = Path(name_or_file)
     if as_path.suffix == ".cypher" or "/" in name_or_file or as_path.is_file():
+        if by:
+            raise UserError(f"--by {by} works with library queries only, not with {name_or_file}")
         if not as_path.is_file():
             raise UserError(f"query file {name_or_file} not found")
         return parse_query(as_path)
-    for candidate in (qdir / dialect / f"{name_or_file}.cypher", qdir / f"{name_or_file}.cypher"):
+    base = qdir / f"by_{by}" if by else qdir
+    for candidate in (base / dialect / f"{name_or_file}.cypher", base / f"{name_or_file}.cypher"):
         if candidate.is_file():
             return parse_query(candidate, name_or_file)
-    known = ", ".join(q.name for q in library(dialect, qdir))
+    known = ", ".join(q.name for q in library(dialect, base))
+    if by:
+        raise UserError(f"query {name_or_file!r} has no --by {by} version (those with one: {known or 'none'})")
     raise UserError(f"unknown query {name_or_file!r} (known: {known})")
 
 
@@ -149,6 +160,9 @@ def register(subparsers) -> argparse.ArgumentParser:
                    help="query parameter; numbers become numbers, quote to force a string (repeatable)")
     p.add_argument("--format", "-f", choices=("table", "csv", "json"), default="table",
                    help="output format (default: table)")
+    p.add_argument("--by", choices=ROLLUPS, default=None,
+                   help="roll actors up to their country (PART_OF): $actor/$other stand for their whole "
+                        "country and results are summed per country (queries in queries/by_country/)")
     p.add_argument("--list", action="store_true", help="list the library queries and their parameters")
     p.set_defaults(func=run)
     return p
@@ -158,9 +172,9 @@ def run(args) -> int:
     if args.list or not args.query:
         if not args.list:
             raise UserError("give a query name or file (see --list)")
-        print_library()
+        print_library(getattr(args, "by", None))
         return 0
-    query = find_query(args.query)
+    query = find_query(args.query, by=args.by)
     try:
         check_read_only(query.text)
     except UserError as exc:
@@ -168,20 +182,21 @@ def run(args) -> int:
     params = bind(query, parse_params(args.param))
     if sys.stdout is None:
         raise UserError("standard output is closed")
-    columns, rows = st.run_query(args.store, query.text, params)
+    columns, rows = st.run_query(args.store, query.text, params, by_country=args.by == "country")
     write_rows(columns, rows, args.format, sys.stdout)
     return 0
 
 
-def print_library() -> None:
+def print_library(by: str | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="graphbuild query library (queries/)", show_lines=False)
+    where = f"queries/by_{by}/" if by else "queries/"
+    table = Table(title=f"graphbuild query library ({where})", show_lines=False)
     table.add_column("name", style="bold")
     table.add_column("parameters")
     table.add_column("answers")
-    for q in library():
+    for q in library(queries_dir=QUERIES_DIR / f"by_{by}" if by else None):
         params = ", ".join(f"{p}={q.defaults[p]}" if p in q.defaults else p for p in q.params)
         table.add_row(q.name, params, q.summary)
     Console().print(table)

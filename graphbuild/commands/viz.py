@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 from .. import viz
+from ..lookup import resolve_actor
+from ..merge import GraphData, by_country, country_of
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -33,12 +35,29 @@ def add_input_arguments(p: argparse.ArgumentParser) -> None:
                    help="read the events written by `graphbuild extract` instead of a store")
     p.add_argument("--articles", type=Path, default=None, metavar="ARTICLES.jsonl",
                    help="with --events: article metadata (titles, URLs) for the evidence links")
+    p.add_argument("--by", choices=("country",), default=None,
+                   help="roll every actor up to the country it is PART_OF (government, military, "
+                        "people, ... -> one node per country); --actor then names the whole country")
+
+
+def load_input(args) -> GraphData:
+    """The graph the command shows: store or events, rolled up with ``--by country``, where an
+    ``--actor`` (one or a list) is resolved before the roll-up and stands for its country."""
+    data = viz.load_graph(args.store, args.events, args.articles)
+    if getattr(args, "by", None) != "country":
+        return data
+    actor = getattr(args, "actor", None)
+    if actor:
+        ids = [country_of(data.actors, data.part_of, resolve_actor(data.actors, a))
+               for a in (actor if isinstance(actor, list) else [actor])]
+        args.actor = ids if isinstance(actor, list) else ids[0]
+    return by_country(data)
 
 
 def run(args) -> int:
     relations = viz.parse_relations(args.relations)
     since = viz.parse_since(args.since)
-    data = viz.load_graph(args.store, args.events, args.articles)
+    data = load_input(args)
     res = viz.write_viz(data, args.out, actor=args.actor, relations=relations, since=since,
                         title=args.title)
     if not args.quiet:

@@ -15,6 +15,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from ..gazetteer import ActorEntry, Gazetteer, slugify
+from ..names import NAME_FUNCTION_WORDS
 from .context import NON_SPEAKERS, IssuerSpec, speaker_labels
 
 #: Left modifiers that belong to a noun phrase's head (titles, demonyms, names, possessors).
@@ -65,9 +66,6 @@ AFFILIATION_HEADS = {"spokesman", "spokeswoman", "spokesperson", "official", "me
 US_STATE_CUES = {"governor", "gov.", "lieutenant", "legislature", "lawmakers", "legislators", "republicans",
                  "democrats", "gop", "voters", "county", "counties", "runoff", "primary", "primaries", "senate",
                  "house", "state", "statehouse", "attorney", "supreme", "sheriff", "sen.", "rep.", "bulldogs"}
-#: Function words allowed in lower case inside a name matched case-insensitively ("Islamic Army of Aden").
-NAME_FUNCTION_WORDS = {"of", "the", "and", "for", "in", "on", "de", "la", "el", "al", "du", "des", "da", "bin", "ibn",
-                       "van", "von", "der", "y", "e", "di", "le", "les", "at", "an", "wal", "abu", "ul", "ad", "as"}
 
 
 @dataclass

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..merge import GraphData, merge_actor
-from ..model import ACTOR_PROPS, ARTICLE_PROPS, EVENT_LINKS, EVENT_PROPS, Actor
+from ..model import ACTOR_LINKS, ACTOR_PROPS, ARTICLE_PROPS, EVENT_LINKS, EVENT_PROPS, Actor
 from ..vocab import RELATION_NAMES
 
 DEFAULT_URI = "neo4j://localhost:7687"
@@ -100,12 +100,25 @@ WHERE old.relation <> row.relation OR old.article_id <> row.article_id
    OR was_src.id <> row['source'] OR was_tgt.id <> row['target']
 """ + _DELETE_AND_RECOMPUTE
 
-#: Actors left without any relationship (their last events were replaced) are removed, as in
-#: the embedded store. One statement per push; rerunning it after a crash finishes the job.
+#: Actors left without any event, analyst edge or part (their last events were replaced) are
+#: removed, as in the embedded store: a PART_OF alone keeps no actor. Sent twice per push (the
+#: second pass removes the countries whose last part the first removed); rerunning it after a
+#: crash finishes the job.
 ORPHAN_ACTORS = """\
 MATCH (a:Actor)
-WHERE NOT (a)--()
+WHERE NOT EXISTS { (a)-[r]-() WHERE type(r) <> 'PART_OF' }
+  AND NOT EXISTS { (a)<-[:PART_OF]-(:Actor) }
 DETACH DELETE a
+"""
+
+#: (Actor)-[:PART_OF]->(country): one per child; a link to another parent is replaced.
+PART_OF = """\
+UNWIND $rows AS row
+MATCH (a:Actor {id: row['child']})
+MATCH (p:Actor {id: row['parent']})
+MERGE (a)-[:PART_OF]->(p)
+WITH a, p
+FOREACH (old IN [(a)-[x:PART_OF]->(o:Actor) WHERE o <> p | x] | DELETE old)
 """
 
 #: Actors: name/kind from the build; other fields keep a known value; aliases are unioned.
@@ -180,7 +193,7 @@ def _analyst_statement(rel: str) -> str:
 
 
 _TYPE_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
-for _name in (*RELATION_NAMES, *EVENT_LINKS):
+for _name in (*RELATION_NAMES, *EVENT_LINKS, *ACTOR_LINKS):
     if not _TYPE_NAME.match(_name):  # the vocabulary file is data: refuse anything odd
         raise ValueError(f"relationship type {_name!r} in the vocabulary is not a plain identifier")
 
@@ -198,6 +211,7 @@ WRITE_STATEMENTS: dict[str, str] = {
     "events": EVENTS,
     **{f"link:{rel}": text for rel, text in LINK_STATEMENTS.items()},
     **{f"analyst:{rel}": text for rel, text in ANALYST_STATEMENTS.items()},
+    "part_of": PART_OF,
     "orphan_actors": ORPHAN_ACTORS,
 }
 
@@ -279,6 +293,11 @@ def analyst_rows(data: GraphData) -> dict[str, list[dict]]:
             for rel in RELATION_NAMES if rel in keys}
 
 
+def part_of_rows(data: GraphData) -> list[dict]:
+    """One row per actor that is PART_OF a country: {child, parent}."""
+    return aggregate(({"child": c, "parent": p} for c, p in data.part_of.items()), "child")
+
+
 def batches(rows: list[dict], size: int) -> list[list[dict]]:
     if size < 1:
         raise UserError(f"--batch-size must be at least 1, got {size}")
@@ -313,9 +332,10 @@ def plan(data: GraphData, batch_size: int = DEFAULT_BATCH) -> list[Step]:
     for rel, rows in analyst_rows(data).items():
         steps.append(Step(f"analyst:{rel}", ANALYST_STATEMENTS[rel], batches(rows, batch_size),
                           {"relation": rel}))
+    steps.append(Step("part_of", PART_OF, batches(part_of_rows(data), batch_size)))
     steps = [s for s in steps if s.batches]
     if data.actors or data.events:
-        steps.append(Step("orphan_actors", ORPHAN_ACTORS, [[]]))
+        steps.append(Step("orphan_actors", ORPHAN_ACTORS, [[], []]))
     return steps
 
 
@@ -579,7 +599,7 @@ COUNT_STATEMENTS: dict[str, str] = {
     "Actor": "MATCH (n:Actor) RETURN count(n) AS n",
     "Article": "MATCH (n:Article) RETURN count(n) AS n",
     "Event": "MATCH (n:Event) RETURN count(n) AS n",
-    **{rel: f"MATCH ()-[r:{rel}]->() RETURN count(r) AS n" for rel in (*EVENT_LINKS, *RELATION_NAMES)},
+    **{rel: f"MATCH ()-[r:{rel}]->() RETURN count(r) AS n" for rel in (*EVENT_LINKS, *RELATION_NAMES, *ACTOR_LINKS)},
 }
 STATEMENTS.update({f"count:{k}": v for k, v in COUNT_STATEMENTS.items()})
 

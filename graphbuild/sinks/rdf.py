@@ -498,6 +498,9 @@ def iter_quads(data: GraphData, base_iri: str = DEFAULT_BASE_IRI) -> Iterator[tu
     for actor_id in sorted(data.actors):
         for s, p, o in actor_triples(ns, data.actors[actor_id]):
             yield s, p, o, None
+    for child, parent in sorted(data.part_of.items()):
+        if child in data.actors and parent in data.actors:
+            yield ns.actor(child), ns.gb.partOf, ns.actor(parent), None
     for s, p, o in analyst_edge_triples(ns, data):
         yield s, p, o, None
     by_article: dict[str, list[Event]] = {}

@@ -24,8 +24,9 @@ import ladybug
 
 from ..cypher_guard import check_read_only
 from ..errors import UserError
-from ..merge import GraphData, analyst_edges, merge_actor
-from ..model import ACTOR_PROPS, ARTICLE_PROPS, EVENT_PROPS, Actor, Article, Event
+from ..lookup import resolve_actor
+from ..merge import GraphData, analyst_edges, country_of, merge_actor, parent_of
+from ..model import ACTOR_LINKS, ACTOR_PROPS, ARTICLE_PROPS, EVENT_PROPS, Actor, Article, Event
 from ..vocab import RELATION_NAMES
 
 #: Default store location, relative to the working directory.
@@ -57,6 +58,7 @@ def schema_statements() -> list[str]:
         "CREATE REL TABLE IF NOT EXISTS TARGET(FROM Event TO Actor)",
         "CREATE REL TABLE IF NOT EXISTS REPORTED_BY(FROM Event TO Actor)",
         "CREATE REL TABLE IF NOT EXISTS REPORTED_IN(FROM Event TO Article)",
+        *(f"CREATE REL TABLE IF NOT EXISTS {rel}(FROM Actor TO Actor)" for rel in ACTOR_LINKS),
     ]
     for rel in RELATION_NAMES:  # closed vocabulary: safe as identifiers
         stmts.append(f"CREATE REL TABLE IF NOT EXISTS {rel}(FROM Actor TO Actor, {_EDGE_COLUMNS})")
@@ -89,9 +91,17 @@ _FACTS_FOR_KEYS = (
     "UNWIND $rows AS r MATCH (s:Actor {id: r.s})<-[:SOURCE]-(e:Event) WHERE e.relation = r.r "
     "MATCH (e)-[:TARGET]->(t:Actor {id: r.t}) WHERE NOT e.negated AND e.modality <> 'hypothetical' "
     "RETURN e.id, r.s, r.r, r.t, e.article_id, e.date, e.confidence")
+#: Actors with no event, no analyst edge and no part (a PART_OF alone keeps no actor alive).
 _ORPHANS = ("UNWIND $ids AS x MATCH (a:Actor {id: x}) "
-            "WHERE NOT EXISTS { MATCH (a)<-[]-(:Event) } AND NOT EXISTS { MATCH (a)-[]-(:Actor) } "
-            "RETURN a.id")
+            "WHERE NOT EXISTS { MATCH (a)<-[]-(:Event) } "
+            "AND NOT EXISTS { MATCH (a)-[r]-(:Actor) WHERE label(r) <> 'PART_OF' } "
+            "AND NOT EXISTS { MATCH (a)<-[:PART_OF]-(:Actor) } RETURN a.id")
+_PARENTS = "UNWIND $ids AS x MATCH (:Actor {id: x})-[:PART_OF]->(p:Actor) RETURN DISTINCT p.id"
+#: One PART_OF per child: the new one merged, any other (the country changed) dropped.
+_MERGE_PART_OF = ("UNWIND $rows AS r MATCH (a:Actor {id: r.s}) MATCH (b:Actor {id: r.t}) "
+                  "MERGE (a)-[:PART_OF]->(b)")
+_DROP_OLD_PART_OF = ("UNWIND $rows AS r MATCH (a:Actor {id: r.s})-[x:PART_OF]->(o:Actor) "
+                     "WHERE o.id <> r.t DELETE x")
 
 
 _ROW_FIELD = re.compile(r"\br\.(`?)([A-Za-z_]\w*)\1")
@@ -290,9 +300,9 @@ class Store:
         for f in fields:
             values = [row[f] for row in rows]
             is_list = any(isinstance(v, list) for v in values)
-            if is_list:
-                values = [v or None for v in values]
-            if all(v is None for v in values):
+            if is_list:  # [] not None: a None after a list makes LadybugDB type the column STRING
+                values = [v or [] for v in values]
+            if all(v is None or v == [] for v in values):
                 expr = "CAST([] AS STRING[])" if is_list else "NULL"
             else:
                 params[f"c_{f}"] = values
@@ -384,7 +394,7 @@ def write_graph(store: Store, data: GraphData, complete_articles: Iterable[str] 
         same = _unchanged_articles(conn, data, complete)
         if same:
             complete -= same
-            data = GraphData(actors=data.actors, articles=data.articles,
+            data = GraphData(actors=data.actors, articles=data.articles, part_of=data.part_of,
                              events={k: e for k, e in data.events.items() if e.article_id not in same})
         # 1. Old events to replace: all events of complete articles + batch events stored before.
         old = conn.execute(_EVENTS_OF_ARTICLES, {"ids": sorted(complete)}) if complete else []
@@ -397,23 +407,10 @@ def write_graph(store: Store, data: GraphData, complete_articles: Iterable[str] 
             conn.execute(_DELETE_EVENTS, {"ids": old_ids})
         stats.events_removed = len(set(old_ids) - set(data.events))
 
-        # 2. Actors: fold the stored version in (aliases union, known fields kept), then write.
+        # 2. Actors: fold the stored version in (aliases union, known fields kept), then write;
+        #    then each one's PART_OF, from the merged actor (its stored country wins).
         if data.actors:
-            stored = {row[0]: _actor_from_row(row) for row in conn.execute(
-                "UNWIND $ids AS x MATCH (a:Actor {id: x}) RETURN "
-                + ", ".join(f"a.{_q(p)}" for p in ACTOR_PROPS), {"ids": list(data.actors)})}
-            rows = []
-            for actor in data.actors.values():
-                merged = Actor(**{**actor.to_dict(), "aliases": list(actor.aliases)})
-                if actor.id in stored:
-                    before = stored[actor.id].to_dict()
-                    merged = merge_actor(stored[actor.id], merged)
-                    if merged.to_dict() == before:
-                        continue  # unchanged: no write (most actors of a long build)
-                rows.append(merged.to_dict())
-            if rows:
-                conn.write(_MERGE_ACTORS, rows)
-            stats.actors = len(rows)
+            stats.actors = _write_actors(conn, data)
 
         # 3. Articles: new metadata wins, missing fields keep what was stored.
         if data.articles:
@@ -446,12 +443,15 @@ def write_graph(store: Store, data: GraphData, complete_articles: Iterable[str] 
         # 5. Analyst edges of the touched keys, recomputed from the stored events.
         stats.edges_updated, stats.edges_removed = _recompute_edges(conn, affected)
 
-        # 6. Actors left without any event or edge by a replacement are removed.
+        # 6. Actors left without any event or edge by a replacement are removed, then the
+        #    countries they were PART_OF if nothing else keeps those.
         gone = touched_actors - set(data.actors)
-        if gone:
+        while gone:
             orphans = [r[0] for r in conn.execute(_ORPHANS, {"ids": sorted(gone)})]
-            if orphans:
-                conn.execute("UNWIND $ids AS x MATCH (a:Actor {id: x}) DETACH DELETE a", {"ids": orphans})
+            if not orphans:
+                break
+            gone = {r[0] for r in conn.execute(_PARENTS, {"ids": orphans})} - set(data.actors)
+            conn.execute("UNWIND $ids AS x MATCH (a:Actor {id: x}) DETACH DELETE a", {"ids": orphans})
         conn.execute("COMMIT")
     except BaseException:
         try:
@@ -472,6 +472,35 @@ _STORED_EVENTS = ("UNWIND $ids AS x MATCH (:Article {id: x})<-[:REPORTED_IN]-(e:
 def _event_key(e: Event) -> tuple:
     row = _event_row(e)
     return tuple(row[p] for p in EVENT_PROPS) + (e.source_id, e.target_id, e.reported_by_id)
+
+
+def _write_actors(conn: Store, data: GraphData) -> int:
+    """Merge the batch's actors with the stored ones, write the changed ones and every PART_OF."""
+    stored = {row[0]: _actor_from_row(row) for row in conn.execute(
+        "UNWIND $ids AS x MATCH (a:Actor {id: x}) RETURN "
+        + ", ".join(f"a.{_q(p)}" for p in ACTOR_PROPS), {"ids": list(data.actors)})}
+    rows: dict[str, dict] = {}
+    links: dict[str, str] = {}
+    for actor in list(data.actors.values()):
+        merged = Actor(**{**actor.to_dict(), "aliases": list(actor.aliases)})
+        before = None
+        if actor.id in stored:
+            before = stored[actor.id].to_dict()
+            merged = merge_actor(stored[actor.id], merged)
+        if merged.to_dict() != before:  # unchanged: no write (most actors of a long build)
+            rows[merged.id] = merged.to_dict()
+        parent = parent_of(merged)
+        if parent is not None:
+            links[merged.id] = parent.id
+            if parent.id not in data.actors and parent.id not in rows:
+                rows[parent.id] = parent.to_dict()  # MERGE keeps a stored country as it is
+    if rows:
+        conn.write(_MERGE_ACTORS, list(rows.values()))
+    if links:
+        pairs = [{"s": s, "t": t} for s, t in sorted(links.items())]
+        conn.write(_DROP_OLD_PART_OF, pairs)
+        conn.write(_MERGE_PART_OF, pairs)
+    return len(rows)
 
 
 def _unchanged_articles(conn: Store, data: GraphData, complete: set[str]) -> set[str]:
@@ -523,6 +552,7 @@ def bulk_load(path: str | Path, data: GraphData) -> dict[str, int]:
             frames["Event"][col] = frames["Event"][col].astype(kind)
         for name, pairs in event_links(data.events.values()).items():
             frames[name] = frame([{"from": e, "to": a} for e, a in pairs], ("from", "to"))
+        frames["PART_OF"] = frame([{"from": c, "to": p} for c, p in sorted(data.part_of.items())], ("from", "to"))
         by_rel: dict[str, list[dict]] = {}
         for edge in analyst_edges(data.events.values()):
             if edge.relation in RELATION_NAMES:
@@ -607,6 +637,8 @@ def _counts(store: Store) -> dict[str, int]:
         out[rel] = n
         total += n
     out["analyst_edges"] = total
+    for rel in ACTOR_LINKS:
+        out[rel] = int(store.execute(f"MATCH ()-[r:{rel}]->() RETURN count(r)")[0][0])
     return out
 
 
@@ -637,6 +669,8 @@ def read_graph(path: str | Path) -> GraphData:
             d.update(source_id=row[-3], target_id=row[-2], reported_by_id=row[-1])
             ev = Event(**d)
             data.events[ev.id] = ev
+        for child, parent in store.execute("MATCH (a:Actor)-[:PART_OF]->(p:Actor) RETURN a.id, p.id ORDER BY a.id"):
+            data.part_of[child] = parent
     return data
 
 
@@ -659,39 +693,50 @@ def _plain(value):
 
 #: Query parameters that name an actor (id, name or alias, case-insensitive).
 ACTOR_PARAMS = ("actor", "other")
-_LOOKUP = ("WITH $k AS k MATCH (a:Actor) WHERE toLower(a.id) = k OR toLower(a.name) = k "
-           "OR any(al IN a.aliases WHERE toLower(al) = k) RETURN DISTINCT a.id")
+_ACTORS_FOR_LOOKUP = "MATCH (a:Actor) RETURN a.id, a.name, a.kind, a.country, a.aliases"
 
 
-def resolve_actor_params(store: Store, params: dict) -> dict:
-    """``$actor``/``$other`` given as a name or alias -> the actor's id, when exactly one matches.
+def read_actors(store: Store) -> tuple[dict[str, Actor], dict[str, str]]:
+    """Every actor (id, name, kind, country, aliases) and every PART_OF, for lookups and roll-ups."""
+    actors = {}
+    for aid, name, kind, country, aliases in store.execute(_ACTORS_FOR_LOOKUP):
+        actors[aid] = Actor(id=aid, name=name, kind=kind, country=country, aliases=list(aliases or []))
+    part_of = dict(store.execute("MATCH (a:Actor)-[:PART_OF]->(p:Actor) RETURN a.id, p.id"))
+    return actors, part_of
 
-    The library queries accept all three, but LadybugDB's recursive joins (shortest_path) only
-    plan well from a primary-key anchor; ids still match every query's lookup. Ambiguous or
-    unknown names are passed through unchanged.
+
+def resolve_actor_params(store: Store, params: dict, by_country: bool = False) -> dict:
+    """``$actor``/``$other`` given as an id, name or alias -> the actor's id (with ``by_country``:
+    the id of its country), exactly as ``viz`` resolves them (:func:`graphbuild.lookup.resolve_actor`).
+
+    Ambiguous and unknown names are a UserError listing candidates / suggestions. Ids also
+    plan best: LadybugDB's recursive joins (shortest_path) need a primary-key anchor.
     """
     out = dict(params)
-    for key in ACTOR_PARAMS:
-        value = out.get(key)
-        if isinstance(value, str):
-            ids = store.execute(_LOOKUP, {"k": value.lower()})
-            if len(ids) == 1:
-                out[key] = ids[0][0]
+    wanted = [k for k in ACTOR_PARAMS if isinstance(out.get(k), str)]
+    if not wanted:
+        return out
+    actors, part_of = read_actors(store)
+    for key in wanted:
+        aid = resolve_actor(actors, out[key], what=f"--param {key}")
+        out[key] = country_of(actors, part_of, aid) if by_country else aid
     return out
 
 
-def run_query(path: str | Path, cypher: str, params: dict | None = None) -> tuple[list[str], list[list]]:
+def run_query(path: str | Path, cypher: str, params: dict | None = None,
+              by_country: bool = False) -> tuple[list[str], list[list]]:
     """Run read-only Cypher on the store at ``path``: ``(columns, rows)``.
 
     Opens the store read-only, so it works while a build is writing. Statements that could
     touch files, extensions, settings or the store are refused before they run
-    (:func:`graphbuild.cypher_guard.check_read_only`). Cypher errors become a one-line
+    (:func:`graphbuild.cypher_guard.check_read_only`). ``$actor``/``$other`` are resolved to
+    ids first (with ``by_country``: to their country's id). Cypher errors become a one-line
     :class:`UserError`.
     """
     check_read_only(cypher)
     with open_store(path, read_only=True) as store:
         try:
-            result = store.conn.execute(cypher, resolve_actor_params(store, params or {}))
+            result = store.conn.execute(cypher, resolve_actor_params(store, params or {}, by_country))
             if isinstance(result, list):  # several statements: the last one's result
                 result = result[-1]
             columns = result.get_column_names()
@@ -738,6 +783,11 @@ def verify(store: Store) -> list[str]:
     if int(wrong_article[0]):
         problems.append(f"{wrong_article[0]} event(s) linked to another article than their article_id "
                         f"(first: {wrong_article[1]})")
+    bad_part = store.execute("MATCH (a:Actor)-[:PART_OF]->(p:Actor) WITH a, count(p) AS n, min(p.kind) AS kind, "
+                             "min(p.country) AS country WHERE n > 1 OR kind <> 'COUNTRY' OR country <> a.country "
+                             "RETURN count(a), min(a.id)")[0]
+    if int(bad_part[0]):
+        problems.append(f"{bad_part[0]} actor(s) not PART_OF exactly their own country (first: {bad_part[1]})")
     want = {}
     for s, rel, t, mentions, arts, first, last, confs in store.execute(
             "MATCH (s:Actor)<-[:SOURCE]-(e:Event)-[:TARGET]->(t:Actor) "

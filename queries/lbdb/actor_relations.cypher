@@ -1,4 +1,4 @@
-// Every analyst edge of an actor: what $actor did to whom (direction "out", listed first) and
+// Every analyst edge of an actor (not its structural PART_OF): what $actor did to whom (direction "out", listed first) and
 // what others did to it (direction "in"), each part most-reported first.
 //
 // Parameters: $actor  actor id, name or alias (case-insensitive), e.g. "Q30" or "the U.S.".
@@ -9,6 +9,7 @@ WITH toLower($actor) AS key
 MATCH (x:Actor)
 WHERE toLower(x.id) = key OR toLower(x.name) = key OR any(al IN x.aliases WHERE toLower(al) = key)
 MATCH (x)-[r]->(o:Actor)
+WHERE label(r) <> 'PART_OF'
 RETURN 'out' AS direction, label(r) AS relation, o.name AS other, r.mentions AS mentions,
        r.articles AS articles, r.first_seen AS first_seen, r.last_seen AS last_seen,
        r.confidence AS confidence
@@ -18,6 +19,7 @@ WITH toLower($actor) AS key
 MATCH (x:Actor)
 WHERE toLower(x.id) = key OR toLower(x.name) = key OR any(al IN x.aliases WHERE toLower(al) = key)
 MATCH (x)<-[r]-(o:Actor)
+WHERE label(r) <> 'PART_OF'
 RETURN 'in' AS direction, label(r) AS relation, o.name AS other, r.mentions AS mentions,
        r.articles AS articles, r.first_seen AS first_seen, r.last_seen AS last_seen,
        r.confidence AS confidence

@@ -1,4 +1,4 @@
-// Paths of one or two analyst edges between two actors, in any direction: how $actor and
+// Paths of one or two analyst edges (not PART_OF) between two actors, in any direction: how $actor and
 // $other are connected directly or through one intermediary (e.g. A -[SUPPORTED]-> B <-[BLAMED]- C).
 // One-hop paths come first (via is empty), then two-hop paths; "weakest" is the fewest mentions
 // along the path. Each of the six path shapes (1 hop out/in, 2 hops out-out, out-in, in-out,
@@ -21,7 +21,7 @@ MATCH (b0:Actor)
 WHERE toLower(b0.id) = kb OR toLower(b0.name) = kb OR any(al IN b0.aliases WHERE toLower(al) = kb)
 WITH a0.id AS aid, b0.id AS bid
 MATCH (a:Actor {id: aid})-[r]->(b:Actor)
-WITH a, r, b, bid WHERE b.id = bid
+WITH a, r, b, bid WHERE b.id = bid AND label(r) <> 'PART_OF'
 RETURN 1 AS hops, a.name + ' -[' + label(r) + ']-> ' + b.name AS path, '' AS via, r.mentions AS weakest
 ORDER BY path
 LIMIT $limit
@@ -33,7 +33,7 @@ MATCH (b0:Actor)
 WHERE toLower(b0.id) = kb OR toLower(b0.name) = kb OR any(al IN b0.aliases WHERE toLower(al) = kb)
 WITH a0.id AS aid, b0.id AS bid
 MATCH (a:Actor {id: aid})<-[r]-(b:Actor)
-WITH a, r, b, bid WHERE b.id = bid
+WITH a, r, b, bid WHERE b.id = bid AND label(r) <> 'PART_OF'
 RETURN 1 AS hops, a.name + ' <-[' + label(r) + ']- ' + b.name AS path, '' AS via, r.mentions AS weakest
 ORDER BY path
 LIMIT $limit
@@ -46,7 +46,7 @@ WHERE toLower(b0.id) = kb OR toLower(b0.name) = kb OR any(al IN b0.aliases WHERE
 WITH a0.id AS aid, b0.id AS bid
 MATCH (m:Actor)-[r2]->(b:Actor {id: bid})
 WITH b, r2, m, aid MATCH (a:Actor {id: aid})-[r1]->(m)
-WHERE m <> a AND m <> b
+WHERE m <> a AND m <> b AND label(r1) <> 'PART_OF' AND label(r2) <> 'PART_OF'
 RETURN 2 AS hops, a.name + ' -[' + label(r1) + ']-> ' + m.name + ' -[' + label(r2) + ']-> ' + b.name AS path,
        m.name AS via, CASE WHEN r1.mentions < r2.mentions THEN r1.mentions ELSE r2.mentions END AS weakest
 ORDER BY path
@@ -60,7 +60,7 @@ WHERE toLower(b0.id) = kb OR toLower(b0.name) = kb OR any(al IN b0.aliases WHERE
 WITH a0.id AS aid, b0.id AS bid
 MATCH (m:Actor)<-[r2]-(b:Actor {id: bid})
 WITH b, r2, m, aid MATCH (a:Actor {id: aid})-[r1]->(m)
-WHERE m <> a AND m <> b
+WHERE m <> a AND m <> b AND label(r1) <> 'PART_OF' AND label(r2) <> 'PART_OF'
 RETURN 2 AS hops, a.name + ' -[' + label(r1) + ']-> ' + m.name + ' <-[' + label(r2) + ']- ' + b.name AS path,
        m.name AS via, CASE WHEN r1.mentions < r2.mentions THEN r1.mentions ELSE r2.mentions END AS weakest
 ORDER BY path
@@ -74,7 +74,7 @@ WHERE toLower(b0.id) = kb OR toLower(b0.name) = kb OR any(al IN b0.aliases WHERE
 WITH a0.id AS aid, b0.id AS bid
 MATCH (m:Actor)-[r2]->(b:Actor {id: bid})
 WITH b, r2, m, aid MATCH (a:Actor {id: aid})<-[r1]-(m)
-WHERE m <> a AND m <> b
+WHERE m <> a AND m <> b AND label(r1) <> 'PART_OF' AND label(r2) <> 'PART_OF'
 RETURN 2 AS hops, a.name + ' <-[' + label(r1) + ']- ' + m.name + ' -[' + label(r2) + ']-> ' + b.name AS path,
        m.name AS via, CASE WHEN r1.mentions < r2.mentions THEN r1.mentions ELSE r2.mentions END AS weakest
 ORDER BY path
@@ -88,7 +88,7 @@ WHERE toLower(b0.id) = kb OR toLower(b0.name) = kb OR any(al IN b0.aliases WHERE
 WITH a0.id AS aid, b0.id AS bid
 MATCH (m:Actor)<-[r2]-(b:Actor {id: bid})
 WITH b, r2, m, aid MATCH (a:Actor {id: aid})<-[r1]-(m)
-WHERE m <> a AND m <> b
+WHERE m <> a AND m <> b AND label(r1) <> 'PART_OF' AND label(r2) <> 'PART_OF'
 RETURN 2 AS hops, a.name + ' <-[' + label(r1) + ']- ' + m.name + ' <-[' + label(r2) + ']- ' + b.name AS path,
        m.name AS via, CASE WHEN r1.mentions < r2.mentions THEN r1.mentions ELSE r2.mentions END AS weakest
 ORDER BY path

@@ -1,4 +1,4 @@
-// Paths of one or two analyst edges between two actors, in any direction: how $actor and
+// Paths of one or two analyst edges (not PART_OF) between two actors, in any direction: how $actor and
 // $other are connected directly or through one intermediary (e.g. A -[SUPPORTED]-> B <-[BLAMED]- C).
 // One-hop paths come first (via is empty), then two-hop paths; "weakest" is the fewest mentions
 // along the path. Each of the six path shapes (1 hop out/in, 2 hops out-out, out-in, in-out,
@@ -17,6 +17,7 @@ WHERE toLower(a.id) = ka OR toLower(a.name) = ka OR any(al IN a.aliases WHERE to
 MATCH (b:Actor)
 WHERE toLower(b.id) = kb OR toLower(b.name) = kb OR any(al IN b.aliases WHERE toLower(al) = kb)
 MATCH (a)-[r]->(b)
+WHERE type(r) <> 'PART_OF'
 RETURN 1 AS hops, a.name + ' -[' + type(r) + ']-> ' + b.name AS path, '' AS via, r.mentions AS weakest
 ORDER BY path
 LIMIT $limit
@@ -27,6 +28,7 @@ WHERE toLower(a.id) = ka OR toLower(a.name) = ka OR any(al IN a.aliases WHERE to
 MATCH (b:Actor)
 WHERE toLower(b.id) = kb OR toLower(b.name) = kb OR any(al IN b.aliases WHERE toLower(al) = kb)
 MATCH (a)<-[r]-(b)
+WHERE type(r) <> 'PART_OF'
 RETURN 1 AS hops, a.name + ' <-[' + type(r) + ']- ' + b.name AS path, '' AS via, r.mentions AS weakest
 ORDER BY path
 LIMIT $limit
@@ -37,7 +39,7 @@ WHERE toLower(a.id) = ka OR toLower(a.name) = ka OR any(al IN a.aliases WHERE to
 MATCH (b:Actor)
 WHERE toLower(b.id) = kb OR toLower(b.name) = kb OR any(al IN b.aliases WHERE toLower(al) = kb)
 MATCH (a)-[r1]->(m:Actor)-[r2]->(b)
-WHERE m <> a AND m <> b
+WHERE m <> a AND m <> b AND type(r1) <> 'PART_OF' AND type(r2) <> 'PART_OF'
 RETURN 2 AS hops, a.name + ' -[' + type(r1) + ']-> ' + m.name + ' -[' + type(r2) + ']-> ' + b.name AS path,
        m.name AS via, CASE WHEN r1.mentions < r2.mentions THEN r1.mentions ELSE r2.mentions END AS weakest
 ORDER BY path
@@ -49,7 +51,7 @@ WHERE toLower(a.id) = ka OR toLower(a.name) = ka OR any(al IN a.aliases WHERE to
 MATCH (b:Actor)
 WHERE toLower(b.id) = kb OR toLower(b.name) = kb OR any(al IN b.aliases WHERE toLower(al) = kb)
 MATCH (a)-[r1]->(m:Actor)<-[r2]-(b)
-WHERE m <> a AND m <> b
+WHERE m <> a AND m <> b AND type(r1) <> 'PART_OF' AND type(r2) <> 'PART_OF'
 RETURN 2 AS hops, a.name + ' -[' + type(r1) + ']-> ' + m.name + ' <-[' + type(r2) + ']- ' + b.name AS path,
        m.name AS via, CASE WHEN r1.mentions < r2.mentions THEN r1.mentions ELSE r2.mentions END AS weakest
 ORDER BY path
@@ -61,7 +63,7 @@ WHERE toLower(a.id) = ka OR toLower(a.name) = ka OR any(al IN a.aliases WHERE to
 MATCH (b:Actor)
 WHERE toLower(b.id) = kb OR toLower(b.name) = kb OR any(al IN b.aliases WHERE toLower(al) = kb)
 MATCH (a)<-[r1]-(m:Actor)-[r2]->(b)
-WHERE m <> a AND m <> b
+WHERE m <> a AND m <> b AND type(r1) <> 'PART_OF' AND type(r2) <> 'PART_OF'
 RETURN 2 AS hops, a.name + ' <-[' + type(r1) + ']- ' + m.name + ' -[' + type(r2) + ']-> ' + b.name AS path,
        m.name AS via, CASE WHEN r1.mentions < r2.mentions THEN r1.mentions ELSE r2.mentions END AS weakest
 ORDER BY path
@@ -73,7 +75,7 @@ WHERE toLower(a.id) = ka OR toLower(a.name) = ka OR any(al IN a.aliases WHERE to
 MATCH (b:Actor)
 WHERE toLower(b.id) = kb OR toLower(b.name) = kb OR any(al IN b.aliases WHERE toLower(al) = kb)
 MATCH (a)<-[r1]-(m:Actor)<-[r2]-(b)
-WHERE m <> a AND m <> b
+WHERE m <> a AND m <> b AND type(r1) <> 'PART_OF' AND type(r2) <> 'PART_OF'
 RETURN 2 AS hops, a.name + ' <-[' + type(r1) + ']- ' + m.name + ' <-[' + type(r2) + ']- ' + b.name AS path,
        m.name AS via, CASE WHEN r1.mentions < r2.mentions THEN r1.mentions ELSE r2.mentions END AS weakest
 ORDER BY path
