@@ -310,3 +310,8 @@ def test_rdf_carries_date_source_and_period():
     assert sources == {"text", "article"}
     assert set(g.objects(None, gb.datePeriod)) == {Literal("2019-03")}
     assert rdf.validate(g).conforms
+
+
+def test_docs_list_every_column():
+    doc = (ROOT / "docs" / "exports.md").read_text(encoding="utf-8")
+    assert all(f"| `{c}` |" in doc for c in COLUMN_NAMES)
