@@ -4,7 +4,6 @@ the Goldstein / QuadClass data, and Event date_source / date_period in the store
 
 from __future__ import annotations
 
-import copy
 import csv
 import json
 import subprocess

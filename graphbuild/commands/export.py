@@ -141,7 +141,7 @@ def run_graph(args) -> int:
 def run_neo4j_csv(args) -> int:
     from ..sinks.neo4j_csv import import_command, write_import_files
     skipped = _Skipped(args.target)
-    files = write_import_files(_load(args, skipped), args.dir)
+    files = write_import_files(_load(args, skipped), args.dir, quiet=args.quiet)
     if not args.quiet:
         nodes = sum(n for spec, _, n in files if spec.nodes)
         rels = sum(n for spec, _, n in files if not spec.nodes)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import shlex
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,13 +98,16 @@ def _rows(spec: CsvFile, data: GraphData) -> Iterator[list]:
                 yield [edge.source_id, edge.target_id, spec.label, *(_cell(d[p]) for p in spec.props)]
 
 
-def write_import_files(data: GraphData, out_dir: str | Path) -> list[tuple[CsvFile, Path, int]]:
+def write_import_files(data: GraphData, out_dir: str | Path, quiet: bool = True
+                       ) -> list[tuple[CsvFile, Path, int]]:
     """Write every import file of ``data`` into ``out_dir``: (spec, path, rows) per file."""
+    from tqdm import tqdm
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     rels = sorted({e.relation for e in data.analyst_edges()}, key=RELATION_NAMES.index)
     written = []
-    for spec in (*NODE_FILES, *LINK_FILES, *(analyst_file(r) for r in rels)):
+    specs = (*NODE_FILES, *LINK_FILES, *(analyst_file(r) for r in rels))
+    for spec in tqdm(specs, desc="neo4j-csv", unit=" files", disable=quiet, file=sys.stderr, leave=False):
         path = out / spec.name
         n = 0
         with open(path, "w", encoding="utf-8", newline="") as fh:
