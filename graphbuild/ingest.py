@@ -21,6 +21,15 @@ from .model import Article
 
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+CSV_SUFFIXES = (".csv",)
+HTML_SUFFIXES = (".html", ".htm")
+#: What a directory walk reads. ``.json`` (maybe a sidecar) and ``.csv`` (a folder's CSVs are often
+#: other tables) are read only when named or matched by a glob.
+WALK_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + HTML_SUFFIXES
+#: What is read by URL or glob.
+ARTICLE_SUFFIXES = WALK_SUFFIXES + CSV_SUFFIXES
+#: Every file type read when named explicitly (a file without an extension is plain text).
+ACCEPTED = ".txt, .md, .jsonl, .ndjson, .json, .csv, .html, .htm"
 #: Articles longer than this many characters are refused: a news article is far shorter (the
 #: longest of the 2450 corpus articles has 104,182), and spaCy's parser needs about 3.5 KB of
 #: memory per character of one document (300,000 characters -> 1.1 GB), so this bounds memory.
@@ -198,16 +207,50 @@ def read_text_file(path: Path) -> RawArticle | IngestError:
     text = _decode(data, origin)
     if isinstance(text, IngestError):
         return text
-    meta = {}
-    sidecar = path.with_suffix(".json")
-    if sidecar.exists():
-        try:
-            meta = json.loads(sidecar.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            return IngestError(str(sidecar), f"unreadable sidecar metadata ({exc})")
-        if not isinstance(meta, dict):
-            return IngestError(str(sidecar), "sidecar metadata must be a JSON object")
+    meta = read_sidecar(path)
+    if isinstance(meta, IngestError):
+        return meta
     return parse_text_article(text, origin, path.stem, meta)
+
+
+def read_sidecar(path: Path) -> dict | IngestError:
+    """Metadata of ``path`` from ``path.json`` beside it (``{}`` when there is none)."""
+    sidecar = path.with_suffix(".json")
+    if not sidecar.exists():
+        return {}
+    try:
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return IngestError(str(sidecar), f"unreadable sidecar metadata ({exc})")
+    if not isinstance(meta, dict):
+        return IngestError(str(sidecar), "sidecar metadata must be a JSON object")
+    return {_META_ALIASES.get(k, k): v for k, v in meta.items()}
+
+
+def read_html_file(path: Path) -> RawArticle | IngestError:
+    """An HTML page (see :func:`graphbuild.ingest_formats.read_html_article`); a sidecar wins."""
+    from .ingest_formats import read_html_article
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return IngestError(str(path), f"cannot read file ({exc.strerror})")
+    if not data.strip():
+        return IngestError(str(path), "empty file")
+    meta = read_sidecar(path)
+    if isinstance(meta, IngestError):
+        return meta
+    return read_html_article(data, str(path), meta)
+
+
+def read_csv_file(path: Path, text_column: str | None = None) -> Iterator[RawArticle | IngestError]:
+    """A CSV table of articles (see :func:`graphbuild.ingest_formats.read_csv_articles`)."""
+    from .ingest_formats import read_csv_articles
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield IngestError(str(path), f"cannot read file ({exc.strerror})")
+        return
+    yield from read_csv_articles(data, str(path), text_column)
 
 
 def read_jsonl(stream: Iterable[bytes], name: str) -> Iterator[RawArticle | IngestError]:
@@ -268,14 +311,13 @@ def _dir_files(path: Path) -> tuple[list[Path], list[IngestError]]:
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in names:
             p = Path(root) / name
-            if (not name.startswith(".") and p.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES
-                    and p.is_file()):
+            if not name.startswith(".") and p.suffix.lower() in WALK_SUFFIXES and p.is_file():
                 files.append(p)
     return sorted(files), errors
 
 
-def _iter_path(path: Path, explicit: bool = True, exclude: frozenset = frozenset()
-               ) -> Iterator[RawArticle | IngestError]:
+def _iter_path(path: Path, explicit: bool = True, exclude: frozenset = frozenset(),
+               text_column: str | None = None) -> Iterator[RawArticle | IngestError]:
     if exclude and path.resolve() in exclude:
         if explicit:
             yield IngestError(str(path), "is this run's own output file; skipped")
@@ -289,9 +331,9 @@ def _iter_path(path: Path, explicit: bool = True, exclude: frozenset = frozenset
         files, errors = _dir_files(path)
         yield from errors
         if not files and not errors:
-            yield IngestError(str(path), "no .txt, .md or .jsonl files in this directory")
+            yield IngestError(str(path), "no .txt, .md, .jsonl or .html files in this directory")
         for p in files:
-            yield from _iter_path(p, explicit=False, exclude=exclude)
+            yield from _iter_path(p, explicit=False, exclude=exclude, text_column=text_column)
     elif not path.exists():
         yield IngestError(str(path), "no such file or directory")
     elif path.suffix.lower() in JSONL_SUFFIXES:
@@ -309,8 +351,14 @@ def _iter_path(path: Path, explicit: bool = True, exclude: frozenset = frozenset
             yield IngestError(str(path), f"cannot read file ({exc.strerror})")
     elif explicit and path.suffix.lower() == ".json":
         yield from read_json_file(path)
-    else:
+    elif path.suffix.lower() in CSV_SUFFIXES:
+        yield from read_csv_file(path, text_column)
+    elif path.suffix.lower() in HTML_SUFFIXES:
+        yield read_html_file(path)
+    elif path.suffix.lower() in TEXT_SUFFIXES or not path.suffix:
         yield read_text_file(path)
+    else:
+        yield IngestError(str(path), f"unsupported file type {path.suffix!r} (graphbuild reads {ACCEPTED})")
 
 
 def _iter_stdin() -> Iterator[RawArticle | IngestError]:
@@ -336,14 +384,15 @@ def _iter_stdin() -> Iterator[RawArticle | IngestError]:
         yield parse_text_article(text, "<stdin>", "stdin")
 
 
-def iter_articles(inputs: Iterable[str], exclude: Iterable[str | Path] = ()
-                  ) -> Iterator[RawArticle | IngestError]:
+def iter_articles(inputs: Iterable[str], exclude: Iterable[str | Path] = (),
+                  text_column: str | None = None) -> Iterator[RawArticle | IngestError]:
     """Every article of the inputs (files, directories, URLs, globs, ``-`` for stdin), lazily, in order.
 
     An article is its id and content: the same (id, title + text) read again in one run is
     skipped (it is stored once), and a repeated id with different content is a conflict,
     reported as an :class:`IngestError` naming where the id was first read. Files in
-    ``exclude`` (the run's own output) are never read.
+    ``exclude`` (the run's own output) are never read. ``text_column`` names the article text's
+    column in CSV inputs (default ``text``).
     """
     skip = frozenset(Path(p).resolve() for p in exclude)
     seen: dict[str, tuple[bytes, str]] = {}
@@ -351,7 +400,8 @@ def iter_articles(inputs: Iterable[str], exclude: Iterable[str | Path] = ()
         if inp == "-":
             items = _iter_stdin()
         else:  # URLs (fsspec) and glob patterns
-            items = _sources.iter_source(inp) if _sources.handles(inp) else _iter_path(Path(inp), exclude=skip)
+            items = (_sources.iter_source(inp, text_column) if _sources.handles(inp)
+                     else _iter_path(Path(inp), exclude=skip, text_column=text_column))
         for item in items:
             if isinstance(item, RawArticle):
                 digest = hashlib.sha256(((item.title or "") + "\n\n" + item.text).encode("utf-8")).digest()

@@ -32,7 +32,8 @@ def event_from_record(rec: dict) -> Event:
     return Event(
         id=rec["id"], article_id=rec["article_id"], relation=check_relation(rec["relation"]),
         cameo=rec["cameo"], plover=rec.get("plover"), source_id=rec["source"]["id"],
-        target_id=rec["target"]["id"], date=rec.get("date"), negated=bool(rec.get("negated")),
+        target_id=rec["target"]["id"], date=rec.get("date"), date_source=rec.get("date_source"),
+        date_period=rec.get("date_period"), negated=bool(rec.get("negated")),
         modality=rec.get("modality") or "asserted", confidence=float(rec.get("confidence", 0.0)),
         trigger=rec.get("trigger") or "", sentence=rec.get("sentence") or "",
         start=int(rec.get("start", 0)), end=int(rec.get("end", 0)), field=rec.get("field", "text"),

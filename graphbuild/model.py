@@ -18,8 +18,8 @@ from .names import name_aliases
 ACTOR_PROPS = ("id", "name", "kind", "country", "role", "cameo", "wikidata", "aliases")
 ARTICLE_PROPS = ("id", "title", "url", "source", "published", "sha256")
 EVENT_PROPS = (
-    "id", "article_id", "field", "relation", "cameo", "plover", "date", "negated", "modality",
-    "confidence", "trigger", "sentence", "start", "end",
+    "id", "article_id", "field", "relation", "cameo", "plover", "date", "date_source", "date_period",
+    "negated", "modality", "confidence", "trigger", "sentence", "start", "end",
 )
 ANALYST_EDGE_PROPS = ("mentions", "articles", "first_seen", "last_seen", "confidence")
 #: Relationship types between events and the rest (fixed); analyst edge types come from vocab.
@@ -76,6 +76,10 @@ class Event:
     source_id: str
     target_id: str
     date: str | None = None
+    #: Where ``date`` came from: ``text`` (a date in the sentence) or ``article`` (its publication).
+    date_source: str | None = None
+    #: A period the sentence names when no single day can be told (``1987``, ``1990-08``).
+    date_period: str | None = None
     negated: bool = False
     modality: str = "asserted"
     confidence: float = 0.0

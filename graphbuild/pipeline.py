@@ -152,11 +152,12 @@ def _raws(window: list) -> list[RawArticle]:
 
 def run_extraction(inputs: Iterable[str], *, jobs: int = 1, model: str | None = None,
                    actors_file: str | None = None, extractor=None,
-                   verbs_file: str | None = None, exclude=()) -> Iterator[ArticleResult]:
+                   verbs_file: str | None = None, exclude=(), text_column: str | None = None
+                   ) -> Iterator[ArticleResult]:
     """Yield an :class:`ArticleResult` per input article or bad input, in input order
-    (files in ``exclude``, the run's own output, are not read)."""
-    return extract_stream(iter_articles(inputs, exclude=exclude), jobs=jobs, model=model, actors_file=actors_file,
-                          extractor=extractor, verbs_file=verbs_file)
+    (files in ``exclude``, the run's own output, are not read; ``text_column``: CSV inputs)."""
+    return extract_stream(iter_articles(inputs, exclude=exclude, text_column=text_column), jobs=jobs,
+                          model=model, actors_file=actors_file, extractor=extractor, verbs_file=verbs_file)
 
 
 def extract_stream(items: Iterable[RawArticle | IngestError], *, jobs: int = 1, model: str | None = None,

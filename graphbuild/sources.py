@@ -11,8 +11,9 @@ import glob as _glob
 from collections.abc import Iterator
 from pathlib import Path
 
-from .ingest import (JSONL_SUFFIXES, TEXT_SUFFIXES, IngestError, RawArticle, _decode, _iter_path,
-                     parse_text_article, read_jsonl)
+from .ingest import (ACCEPTED, ARTICLE_SUFFIXES, CSV_SUFFIXES, HTML_SUFFIXES, JSONL_SUFFIXES,
+                     WALK_SUFFIXES, IngestError, RawArticle, _decode, _iter_path, parse_text_article,
+                     read_jsonl)
 
 GLOB_CHARS = "*?["
 
@@ -49,10 +50,10 @@ def expand(inp: str) -> list[str] | IngestError:
                 return IngestError(inp, "no files match this pattern")
         elif fs.isdir(path):
             base = path.rstrip("/")
-            found = sorted(p for p in fs.find(path) if _suffix(p) in TEXT_SUFFIXES + JSONL_SUFFIXES
+            found = sorted(p for p in fs.find(path) if _suffix(p) in WALK_SUFFIXES
                            and not _hidden(p[len(base):]))
             if not found:
-                return IngestError(inp, "no .txt, .md or .jsonl files in this directory")
+                return IngestError(inp, "no .txt, .md, .jsonl or .html files in this directory")
         elif fs.exists(path):
             found = [path]
         else:
@@ -75,14 +76,15 @@ def is_jsonl(name: str) -> bool:
     return _suffix(name) in JSONL_SUFFIXES
 
 
-def read_file(url: str) -> Iterator[RawArticle | IngestError]:
-    """The articles of one file named by URL or local path (JSONL, or one .txt/.md article)."""
+def read_file(url: str, text_column: str | None = None) -> Iterator[RawArticle | IngestError]:
+    """The articles of one file named by URL or local path (JSONL, CSV, or one text/HTML article)."""
     if not is_url(url):
-        yield from _iter_path(Path(url))
+        yield from _iter_path(Path(url), text_column=text_column)
         return
     suffix = _suffix(url)
-    if suffix not in JSONL_SUFFIXES + TEXT_SUFFIXES:
-        yield IngestError(url, "unsupported file type by URL (use .jsonl, .ndjson, .txt or .md)")
+    if suffix not in ARTICLE_SUFFIXES:
+        yield IngestError(url, f"unsupported file type by URL (graphbuild reads "
+                               f"{ACCEPTED.replace(' .json,', '')})")
         return
     try:
         with open_url(url) as fh:
@@ -104,6 +106,14 @@ def read_file(url: str) -> Iterator[RawArticle | IngestError]:
     if not data.strip():
         yield IngestError(url, "empty file")
         return
+    if suffix in CSV_SUFFIXES:
+        from .ingest_formats import read_csv_articles
+        yield from read_csv_articles(data, url, text_column)
+        return
+    if suffix in HTML_SUFFIXES:
+        from .ingest_formats import read_html_article
+        yield read_html_article(data, url)
+        return
     text = _decode(data, url)
     if isinstance(text, IngestError):
         yield text
@@ -112,11 +122,11 @@ def read_file(url: str) -> Iterator[RawArticle | IngestError]:
     yield parse_text_article(text, url, stem)
 
 
-def iter_source(inp: str) -> Iterator[RawArticle | IngestError]:
+def iter_source(inp: str, text_column: str | None = None) -> Iterator[RawArticle | IngestError]:
     """Every article of a URL or glob input, file by file in sorted order."""
     files = expand(inp)
     if isinstance(files, IngestError):
         yield files
         return
     for f in files:
-        yield from read_file(f)
+        yield from read_file(f, text_column)

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UserError
-from ..ingest import JSONL_SUFFIXES, TEXT_SUFFIXES
+from ..ingest import CSV_SUFFIXES, HTML_SUFFIXES, JSONL_SUFFIXES, TEXT_SUFFIXES
 from ..merge import GraphData
 from ..model import Article
 from ..sinks import store as st
+from .extract import add_text_column_argument, check_dask_arguments
 
 #: Extra sinks that hook into ``build`` (``add_build_arguments`` / ``after_build``), if present.
 SINK_MODULES = ("graphbuild.sinks.neo4j", "graphbuild.sinks.rdf")
@@ -48,7 +49,8 @@ def register(subparsers) -> argparse.ArgumentParser:
                     "rerunning on the same inputs changes nothing; new articles merge into the same "
                     "actors and analyst edges; an article whose text changed replaces its events.")
     p.add_argument("inputs", nargs="*", metavar="INPUT",
-                   help="article file, directory, JSONL, URL, quoted glob, or -")
+                   help="article file (.txt, .md, .html, .csv), directory, JSONL, URL, quoted glob, or -")
+    add_text_column_argument(p)
     p.add_argument("--from-events", nargs="+", metavar="EVENTS",
                    help="merge already-extracted events (JSONL or Parquet files, directories, URLs) "
                         "instead of extracting articles")
@@ -154,13 +156,13 @@ def _estimate_total(inputs: list[str]) -> int | None:
         files = ([p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path])
         for f in files:
             suffix = f.suffix.lower()
-            if suffix in JSONL_SUFFIXES:
+            if suffix in JSONL_SUFFIXES + CSV_SUFFIXES:  # a CSV: about a row a line
                 try:
                     with open(f, "rb") as fh:
                         total += sum(1 for line in fh if line.strip())
                 except OSError:
                     pass
-            elif suffix in TEXT_SUFFIXES or not path.is_dir():
+            elif suffix in TEXT_SUFFIXES + HTML_SUFFIXES or not path.is_dir():
                 total += 1
     return total
 
@@ -171,9 +173,7 @@ def _extract(args) -> Iterator:
         from ..cluster import run_extraction_dask
         if args.jobs != 1:
             raise UserError("--dask and --jobs exclude each other (the cluster's workers are the jobs)")
-        if args.verbs:
-            raise UserError("--verbs is not yet sent to Dask workers: extract with --jobs, or ship the "
-                            "verbs in data/lexicon")
+        check_dask_arguments(args)
         return run_extraction_dask([str(i) for i in args.inputs], args.dask, model=args.model,
                                    actors_file=str(args.actors) if args.actors else None,
                                    announce=None if args.quiet else lambda m: print(
@@ -181,7 +181,7 @@ def _extract(args) -> Iterator:
     return run_extraction([str(i) for i in args.inputs], jobs=args.jobs, model=args.model,
                           actors_file=str(args.actors) if args.actors else None,
                           verbs_file=str(args.verbs) if args.verbs else None,
-                          exclude=[Path(args.out) / "events.jsonl"])
+                          exclude=[Path(args.out) / "events.jsonl"], text_column=args.text_column)
 
 
 def run(args) -> int:

@@ -15,8 +15,10 @@ from ..errors import UserError
 def add_extraction_arguments(p) -> None:
     """Flags shared by ``extract`` and ``build``."""
     p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help=".txt/.md files, .jsonl files (one article a line), directories, URLs "
-                        "(s3://, gs://, memory://... via fsspec), quoted glob patterns, or - for stdin")
+                   help=".txt/.md files, .jsonl files (one article a line), .csv files (one article a "
+                        "row), .html pages, directories, URLs (s3://, gs://, memory://... via fsspec), "
+                        "quoted glob patterns, or - for stdin")
+    add_text_column_argument(p)
     p.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("--dask", metavar="SCHEDULER",
                    help="extract on a Dask cluster: local:N (N local worker processes) or a "
@@ -27,6 +29,23 @@ def add_extraction_arguments(p) -> None:
     p.add_argument("--verbs", metavar="FILE", help="extra TABARI/PETRARCH verb dictionary (or .tsv in the "
                                                    "lexicon format): adds verbs the shipped lexicon lacks")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+
+
+def add_text_column_argument(p) -> None:
+    """``--text-column`` (``extract`` and ``build``): CSV inputs' text column."""
+    p.add_argument("--text-column", metavar="NAME", default=None,
+                   help="the column holding the article text in .csv inputs (default: text; optional "
+                        "columns id, title, date, url, source)")
+
+
+def check_dask_arguments(args) -> None:
+    """Flags the Dask path does not carry to the workers yet: a one-line error before any work."""
+    if args.verbs:
+        raise UserError("--verbs is not yet sent to Dask workers: extract with --jobs, or ship the "
+                        "verbs in data/lexicon")
+    if args.text_column:
+        raise UserError("--text-column is not yet supported with --dask: extract with --jobs, or name "
+                        "the CSV column 'text'")
 
 
 def register(sub) -> None:
@@ -148,9 +167,7 @@ def run(args) -> int:
             from ..cluster import parse_spec
             if args.jobs != 1:
                 raise UserError("--dask and --jobs exclude each other (the cluster's workers are the jobs)")
-            if args.verbs:
-                raise UserError("--verbs is not yet sent to Dask workers: extract with --jobs, or ship the "
-                                "verbs in data/lexicon")
+            check_dask_arguments(args)
             parse_spec(args.dask)
             parts_out = (args.out, PART_ARTICLES) if _workers_write(args) else None
             results = _dask_results(args, progress, grow, parts_out)
@@ -161,6 +178,7 @@ def run(args) -> int:
             extractor = make_extractor(args.model, args.actors, args.verbs)  # load (or fail) before any output
             results = run_extraction(args.inputs, jobs=args.jobs, extractor=extractor,
                                      model=args.model, actors_file=args.actors, verbs_file=args.verbs,
+                                     text_column=args.text_column,
                                      exclude=[args.out] if args.out and args.out != "-" and "://" not in args.out
                                      else [])
         bar = tqdm(desc="extract", unit=" inputs", disable=args.quiet, file=sys.stderr,

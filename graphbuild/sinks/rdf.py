@@ -443,6 +443,10 @@ def event_triples(ns: Namespaces, ev: Event, actor_names: dict[str, str]) -> Ite
         yield s, SEM.hasTimeStamp, stamp
     elif ev.date:
         yield s, gb.dateText, _string(ev.date)
+    if ev.date_source:
+        yield s, gb.dateSource, _string(ev.date_source)
+    if ev.date_period:
+        yield s, gb.datePeriod, _string(ev.date_period)
     yield s, gb.negated, Literal("true" if ev.negated else "false", datatype=XSD.boolean)
     yield s, gb.modality, _string(ev.modality)
     yield s, gb.confidence, decimal_literal(ev.confidence)

@@ -212,6 +212,8 @@ class Store:
         if not read_only:
             for stmt in schema_statements():
                 self.execute(stmt)
+            for prop in self.missing_event_props():  # a store written before the property existed
+                self.execute(f"ALTER TABLE Event ADD {_q(prop)} {_EVENT_TYPES.get(prop, 'STRING')}")
 
     def _open_database(self):
         """Open the engine; recover a torn write-ahead log or an interrupted checkpoint."""
@@ -337,6 +339,16 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         return _counts(self)
+
+    def missing_event_props(self) -> list[str]:
+        """Event properties of the model that this store's Event table lacks (an older store)."""
+        have = {row[1] for row in self.execute("CALL table_info('Event') RETURN *")}
+        return [p for p in EVENT_PROPS if p not in have]
+
+    def event_columns(self, var: str = "e") -> str:
+        """``var.p, ...`` over EVENT_PROPS for a RETURN, NULL for properties an older store lacks."""
+        missing = set(self.missing_event_props())
+        return ", ".join("NULL" if p in missing else f"{var}.{_q(p)}" for p in EVENT_PROPS)
 
     def article_hashes(self, ids: Iterable[str]) -> dict[str, str | None]:
         """Stored sha256 of the given article ids (absent ids are left out)."""
@@ -663,7 +675,7 @@ def read_graph(path: str | Path) -> GraphData:
         rows = store.execute(
             "MATCH (e:Event) MATCH (e)-[:SOURCE]->(s:Actor) MATCH (e)-[:TARGET]->(t:Actor) "
             "OPTIONAL MATCH (e)-[:REPORTED_BY]->(b:Actor) RETURN "
-            + ", ".join(f"e.{_q(p)}" for p in EVENT_PROPS) + ", s.id, t.id, b.id ORDER BY e.id")
+            + store.event_columns("e") + ", s.id, t.id, b.id ORDER BY e.id")
         for row in rows:
             d = dict(zip(EVENT_PROPS, row))
             d.update(source_id=row[-3], target_id=row[-2], reported_by_id=row[-1])
@@ -723,9 +735,10 @@ def resolve_actor_params(store: Store, params: dict, by_country: bool = False) -
     return out
 
 
-def run_query(path: str | Path, cypher: str, params: dict | None = None,
-              by_country: bool = False) -> tuple[list[str], list[list]]:
-    """Run read-only Cypher on the store at ``path``: ``(columns, rows)``.
+def run_query(path: str | Path, cypher: str, params: dict | None = None, by_country: bool = False,
+              as_frame: bool = False):
+    """Run read-only Cypher on the store at ``path``: ``(columns, rows)``, or with ``as_frame``
+    a pandas DataFrame with those columns (values as in the rows: plain Python).
 
     Opens the store read-only, so it works while a build is writing. Statements that could
     touch files, extensions, settings or the store are refused before they run
@@ -745,7 +758,15 @@ def run_query(path: str | Path, cypher: str, params: dict | None = None,
             if _is_io_error(exc):
                 store._fail(exc)
             raise UserError(f"query failed: {_first_line(exc)}") from None
+    if as_frame:
+        return rows_frame(columns, rows)
     return columns, rows
+
+
+def rows_frame(columns: list[str], rows: list[list]):
+    """Query rows as a pandas DataFrame (columns in order; repeated column names kept)."""
+    import pandas as pd
+    return pd.DataFrame.from_records(rows, columns=columns)
 
 
 def store_size(path: str | Path) -> int:

@@ -3,8 +3,11 @@
 #   neo4j.sh build            compile the launcher with Maven if needed (first run downloads ~160 MB of jars to ~/.m2)
 #   neo4j.sh serve [-Dk=v..]  run it in the foreground (exec java); prints NEO4J_URI=bolt://127.0.0.1:PORT,
 #                             stops cleanly on SIGTERM / Ctrl-C and removes its work directory.
+#   neo4j.sh admin ARGS...    neo4j-admin from the same jars (e.g. `admin database import full ...`);
+#                             it works in $NEO4J_HOME (set it to a scratch directory).
 # Launcher settings (-D): neo4j.bolt.port (7687; 0 = any free port), neo4j.host (127.0.0.1),
-# neo4j.workdir (parent dir of the store, default $TMPDIR), neo4j.pagecache (256m), neo4j.txmemory (768m).
+# neo4j.workdir (parent dir of the store, default $TMPDIR), neo4j.pagecache (256m), neo4j.txmemory (768m),
+# neo4j.import (the directory LOAD CSV file:/// URLs read, server.directories.import).
 # Auth is on when GRAPHBUILD_NEO4J_PASSWORD is set in the environment (user neo4j, >= 8 characters).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -37,6 +40,14 @@ case "${1:-}" in
     CLASSPATH="$HERE/target/classes:$(cat "$CP_FILE")" exec java "${JAVA_OPTS_DEFAULT[@]}" "$@" \
       graphbuild.neo4jserver.LocalNeo4j
     ;;
+  admin)
+    shift
+    fresh || { echo "neo4j.sh: launcher not built: run '$0 build' first" >&2; exit 3; }
+    [ -n "${NEO4J_HOME:-}" ] || { echo "neo4j.sh: set NEO4J_HOME to a scratch directory for neo4j-admin" >&2; exit 2; }
+    mkdir -p "$NEO4J_HOME/conf" && touch "$NEO4J_HOME/conf/neo4j.conf"
+    NEO4J_CONF="$NEO4J_HOME/conf" CLASSPATH="$HERE/target/classes:$(cat "$CP_FILE")" exec java -Xms64m -Xmx512m \
+      -XX:+UseG1GC "${JAVA_OPTS_DEFAULT[@]:4}" org.neo4j.cli.AdminTool "$@"
+    ;;
   *)
-    echo "usage: $0 build | serve [-Dneo4j.bolt.port=7687 ...]" >&2; exit 2 ;;
+    echo "usage: $0 build | serve [-Dneo4j.bolt.port=7687 ...] | admin ARGS..." >&2; exit 2 ;;
 esac

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run-with-neo4j.sh CMD [ARGS...]: start a private local Neo4j (auth on, any free port), export
 # NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD / NEO4J_DATABASE, run CMD, then stop the server and
-# remove its files, also when CMD fails or is interrupted. Exits with CMD's status.
+# remove its files, also when CMD fails or is interrupted. NEO4J_IMPORT_DIR is the server's import
+# directory (LOAD CSV FROM 'file:///NAME' reads NEO4J_IMPORT_DIR/NAME). Exits with CMD's status.
 # Without java or mvn, CMD runs without a server and the live Neo4j tests skip with that reason
 # (GRAPHBUILD_NEO4J_SKIP); with both present, a server that fails to start fails the run.
 set -uo pipefail
@@ -35,7 +36,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 T0=$(date +%s%N)
+mkdir -p "$WORK/import"
 GRAPHBUILD_NEO4J_PASSWORD="$PASSWORD" "$HERE/neo4j.sh" serve -Dneo4j.bolt.port=0 -Dneo4j.workdir="$WORK/db" \
+  -Dneo4j.import="$WORK/import" \
   >"$WORK/server.out" 2>"$WORK/server.log" &
 PID=$!
 URI=""
@@ -54,6 +57,7 @@ fi
 echo "run-with-neo4j: Neo4j 5.26 Community at $URI (auth on) in $(( ($(date +%s%N) - T0) / 1000000 )) ms" >&2
 
 export NEO4J_URI="$URI" NEO4J_USERNAME=neo4j NEO4J_PASSWORD="$PASSWORD" NEO4J_DATABASE=neo4j
+export NEO4J_IMPORT_DIR="$WORK/import"
 export GRAPHBUILD_NEO4J_LOCAL=1   # the live tests may wipe this server's database
 "$@"
 exit $?

@@ -23,7 +23,9 @@ import org.neo4j.harness.Neo4jBuilders;
  * <p>Settings come from system properties: {@code neo4j.host} (default 127.0.0.1),
  * {@code neo4j.bolt.port} (default 7687; 0 picks a free port), {@code neo4j.workdir} (parent
  * directory for the store; default the system temp dir), {@code neo4j.pagecache} (default
- * 256m), {@code neo4j.txmemory} (cap on all transactions' memory, default 768m). Auth is on
+ * 256m), {@code neo4j.txmemory} (cap on all transactions' memory, default 768m),
+ * {@code neo4j.import} (the directory {@code LOAD CSV FROM 'file:///...'} reads, i.e.
+ * server.directories.import; default: the harness's own). Auth is on
  * when the environment variable {@code GRAPHBUILD_NEO4J_PASSWORD} is set (user {@code neo4j});
  * the password never appears on the command line.
  *
@@ -42,6 +44,7 @@ public final class LocalNeo4j {
         Path parent = Path.of(System.getProperty("neo4j.workdir", System.getProperty("java.io.tmpdir")));
         long pageCache = bytes(System.getProperty("neo4j.pagecache", "256m"));
         long txMemory = bytes(System.getProperty("neo4j.txmemory", "768m"));
+        String importDir = System.getProperty("neo4j.import", "");
         String password = System.getenv("GRAPHBUILD_NEO4J_PASSWORD");
         boolean auth = password != null && !password.isEmpty();
 
@@ -49,7 +52,12 @@ public final class LocalNeo4j {
         Path work = Files.createTempDirectory(parent, "graphbuild-neo4j-");
         Neo4j neo4j;
         try {
-            neo4j = Neo4jBuilders.newInProcessBuilder(work)
+            var builder = Neo4jBuilders.newInProcessBuilder(work);
+            if (!importDir.isEmpty()) {  // LOAD CSV from file:/// URLs, confined to this directory
+                builder = builder.withConfig(GraphDatabaseSettings.load_csv_file_url_root, Path.of(importDir))
+                        .withConfig(GraphDatabaseSettings.allow_file_urls, true);
+            }
+            neo4j = builder
                     .withDisabledServer()   // no HTTP/HTTPS connector: the driver needs Bolt only
                     .withConfig(BoltConnector.enabled, true)
                     .withConfig(BoltConnector.listen_address, new SocketAddress(host, port))
