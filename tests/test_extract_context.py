@@ -403,3 +403,13 @@ def test_a_name_after_an_initial_keeps_its_capital_in_a_headline(extractor):
         date="2022-03-01", source=STATE))
     assert any(r["field"] == "title" and r["relation"] == "CONSULTED" and r["target"]["country"] == "KEN"
                for r in recs), recs
+
+
+def test_meetings_with_no_partner_are_with_the_trips_current_stop(release):
+    recs = release("The Secretary will travel to Hanoi, Vietnam on May 2. "
+                   "The Secretary's meetings will include discussions on trade.")
+    assert ("USA", "CONSULTED", "VNM") in keys(recs)
+    # a trip to several places names no current stop
+    recs = release("The Secretary will travel to Hanoi, Vietnam and Jakarta, Indonesia on May 2-6. "
+                   "The Secretary's meetings will include discussions on trade.")
+    assert not [r for r in recs if r["trigger"].startswith(("meeting", "discussion"))], recs

@@ -129,6 +129,15 @@ class DocActors:
         found = [t for j, s, t in self.hostilities if j < i and s == key]
         return found[-1] if found else None
 
+    def current_stop(self, i: int) -> str | None:
+        """The one country the latest trip before token ``i`` goes to ("will then travel to
+        Madrid"), or None when that trip names several ("will travel to Turkey, Spain and Egypt")."""
+        before = [(j, c) for j, c in self.destinations if j < i]
+        if not before:
+            return None
+        last = {c for j, c in before if j == before[-1][0]}
+        return before[-1][1] if len(last) == 1 else None
+
     def destination_before(self, i: int) -> str | None:
         """The country of the latest trip announced before token ``i`` ("will travel to Rabat")."""
         found = [c for j, c in self.destinations if j < i]

@@ -706,6 +706,14 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                 if trace is not None:
                     t_slots.append({"slot": "earlier attack by the source", "tokens": [
                         _arg_note(acts.doc[earlier.start], targets[-1], "the target of the source's earlier attack", None)]})
+    if not targets and not others and frame.relation == "CONSULTED" and frame.pos == "NOUN" and len(sources) == 1 \
+            and sources[0].entry.country and not any(sl.startswith("place") for sl in frame.targets):
+        stop = acts.current_stop(tok.i)  # "The Deputy's meetings will include ...": on the trip's stop
+        if stop is not None and stop not in excl and stop in acts.gaz.countries:
+            targets.append(Resolved(acts.gaz.countries[stop], tok.i, tok.i + 1, 0.55))
+            if trace is not None:
+                t_slots.append({"slot": "the trip's current stop", "tokens": [
+                    _arg_note(tok, targets[-1], "the country the traveller is visiting", None)]})
     mutual = not targets and frame.mutual and len(sources) > 1  # "X and Y agreed to ...": each with the other
     # an unnamed perpetrator needs a named victim: "gunmen killed three men" links no actor
     targets = [] if mutual else targets or ([] if perpetrator else others)
