@@ -413,3 +413,8 @@ def test_meetings_with_no_partner_are_with_the_trips_current_stop(release):
     recs = release("The Secretary will travel to Hanoi, Vietnam and Jakarta, Indonesia on May 2-6. "
                    "The Secretary's meetings will include discussions on trade.")
     assert not [r for r in recs if r["trigger"].startswith(("meeting", "discussion"))], recs
+
+
+def test_the_agent_of_a_nominal_target_is_the_target(extract_text):
+    recs = extract_text("Kenyan students staged a sit-down strike in protest against abuses by Ugandan soldiers.")
+    assert any(r["relation"] == "PROTESTED" and r["target"]["country"] == "UGA" for r in recs), recs

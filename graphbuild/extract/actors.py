@@ -1086,8 +1086,9 @@ def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], excl
                 r = resolve(acts, agent, exclude_countries, exclude_ids, depth=1, cues=cues)
                 if r is not None and r.entry.kind != "OTHER":
                     return Resolved(r.entry, r.start, r.end, r.quality * 0.8)
-    for prep in tok.children:  # "a peace-keeping force in Liberia", "a camp for Congolese refugees", "a depot of the Syrian army"
-        if prep.dep_ == "prep" and prep.lower_ in (("for", "of") if source else ("in", "to", "for", "of")):
+    for prep in tok.children:  # "a peace-keeping force in Liberia", "a camp for Congolese refugees", "a depot of the
+        # Syrian army", "violations by Algerian forces"
+        if prep.dep_ == "prep" and prep.lower_ in (("for", "of", "by") if source else ("in", "to", "for", "of", "by")):
             for pobj in prep.children:
                 if pobj.dep_ != "pobj":
                     continue
