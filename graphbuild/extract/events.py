@@ -411,7 +411,9 @@ def _nominal_sources(acts: DocActors, tok: Token, frame: Frame, cues) -> list[To
         # lend their subject only to frames that allow it ("sent aid", not "condemned the attack")
         lends = governs in cues.get("support", ()) or frame.requires.get("nsource") and \
             governs not in cues["irrealis"] and governs not in cues["speech"] and governs not in cues["negator"]
-        manner = tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.head.i == verb.i  # "in support of X"
+        holder = tok.head.head  # "in support of X", "staged a strike in protest against X"
+        manner = tok.dep_ == "pobj" and tok.head.lower_ == "in" and (
+            holder.i == verb.i or holder.dep_ == "dobj" and holder.head.i == verb.i)
         if verb.i != tok.i and (tok.dep_ in ("dobj", "nsubjpass") or manner and frame.requires.get("nsource")) and lends:
             srcs = subject_tokens(verb)
     return srcs
