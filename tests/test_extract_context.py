@@ -418,3 +418,9 @@ def test_meetings_with_no_partner_are_with_the_trips_current_stop(release):
 def test_the_agent_of_a_nominal_target_is_the_target(extract_text):
     recs = extract_text("Kenyan students staged a sit-down strike in protest against abuses by Ugandan soldiers.")
     assert any(r["relation"] == "PROTESTED" and r["target"]["country"] == "UGA" for r in recs), recs
+
+
+def test_similar_accusations_refer_back_to_the_earlier_target(extract_text):
+    recs = extract_text("Kenya blamed the Somali government for the attack. "
+                        "Similar accusations were made by Ethiopia on Monday.")
+    assert ("ETH", "BLAMED", "SOM") in keys(recs), recs

@@ -113,8 +113,8 @@ class DocActors:
     destinations: list[tuple[int, str]] = field(default_factory=list)
     #: The two parties of each two-party event found so far: (token of the trigger, a, b).
     parties: list[tuple[int, "Resolved", "Resolved"]] = field(default_factory=list)
-    #: Attacks found so far: (token of the trigger, source country or id, target), in text order.
-    hostilities: list[tuple[int, str, "Resolved"]] = field(default_factory=list)
+    #: Events found so far: (token of the trigger, relation, source country or id, target), in text order.
+    targets_so_far: list[tuple[int, str, str, "Resolved"]] = field(default_factory=list)
 
     def last_parties(self, i: int) -> tuple["Resolved", "Resolved"] | None:
         """The two parties of the latest event before token ``i``'s sentence ("They also agreed")."""
@@ -122,11 +122,11 @@ class DocActors:
         found = [(a, b) for j, a, b in self.parties if j < start]
         return found[-1] if found else None
 
-    def hostility_of(self, source: "Resolved", i: int) -> "Resolved | None":
-        """The latest actor the same source attacked before token ``i`` ("Russia's war against
-        Ukraine ... its brutal war"): the target a bare war or invasion refers back to."""
-        key = source.entry.country or source.entry.id
-        found = [t for j, s, t in self.hostilities if j < i and s == key]
+    def earlier_target(self, relation: str, source: "Resolved | None", i: int) -> "Resolved | None":
+        """The target of the latest ``relation`` event before token ``i`` (by the same ``source``
+        when given): what a bare "its brutal war" or "similar accusations" refers back to."""
+        key = source and (source.entry.country or source.entry.id)
+        found = [t for j, rel, s, t in self.targets_so_far if j < i and rel == relation and (key is None or s == key)]
         return found[-1] if found else None
 
     def current_stop(self, i: int) -> str | None:

@@ -700,14 +700,15 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
             if slot.startswith("place:") and frame.relation == "CONSULTED" and trace is None:  # a trip
                 acts.destinations.extend((tok.i, r.entry.country) for r in targets if r.entry.country)
             break
-    if not targets and not others and frame.relation == "ATTACKED" and frame.pos == "NOUN":
-        for src in sources:  # "its brutal war", "the invasion": the war the source was waging before
-            earlier = acts.hostility_of(src, tok.i)
-            if earlier is not None and all(earlier.entry.id != x.entry.id for x in targets):
+    if not targets and not others and frame.relation in REFERS_BACK and frame.pos == "NOUN":
+        for src in sources:  # "its brutal war": the war the source waged before; "similar accusations"
+            earlier = acts.earlier_target(frame.relation, src if REFERS_BACK[frame.relation] else None, tok.i)
+            if earlier is not None and earlier.entry.id not in excl_ids and \
+                    all(earlier.entry.id != x.entry.id for x in targets):
                 targets.append(Resolved(earlier.entry, earlier.start, earlier.end, min(earlier.quality, 0.7)))
                 if trace is not None:
-                    t_slots.append({"slot": "earlier attack by the source", "tokens": [
-                        _arg_note(acts.doc[earlier.start], targets[-1], "the target of the source's earlier attack", None)]})
+                    t_slots.append({"slot": "an earlier event of the same kind", "tokens": [
+                        _arg_note(acts.doc[earlier.start], targets[-1], "the target of an earlier event", None)]})
     if not targets and not others and frame.relation == "CONSULTED" and frame.pos == "NOUN" and len(sources) == 1 \
             and sources[0].entry.country and not any(sl.startswith("place") for sl in frame.targets):
         stop = acts.current_stop(tok.i)  # "The Deputy's meetings will include ...": on the trip's stop
@@ -742,8 +743,9 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
     trigger_tokens = _trigger_tokens(tok, frame)
     if trace is None and frame.pos == "VERB" and len(pairs) <= 2 and all(t.entry.kind != "OTHER" for _, t in pairs):
         acts.parties.append((tok.i, pairs[0][0], pairs[0][1]))
-    if trace is None and frame.relation == "ATTACKED" and not negated and modality != "hypothetical":
-        acts.hostilities.extend((tok.i, s.entry.country or s.entry.id, t) for s, t in pairs if t.entry.kind != "OTHER")
+    if trace is None and frame.relation in REFERS_BACK and not negated and modality != "hypothetical":
+        acts.targets_so_far.extend((tok.i, frame.relation, s.entry.country or s.entry.id, t)
+                                   for s, t in pairs if t.entry.kind != "OTHER")
     out = []
     for s, t in pairs:
         conf = frame.confidence * min(s.quality, 1.0) * min(t.quality, 1.0)
@@ -762,6 +764,11 @@ INTENT_CODES = {"SUPPORTED": "032", "RECOGNIZED": "032", "COOPERATED": "031", "P
 #: Hostile relations whose conditional announcement CAMEO codes as 13 (threaten).
 THREAT_CODES = {"REDUCED_RELATIONS": "131", "SANCTIONED": "132", "COERCED": "137", "ATTACKED": "138",
                 "MOBILIZED": "138", "REJECTED": "130", "PROTESTED": "133"}
+
+
+#: Relations whose bare nominal trigger ("its war", "similar attributions") refers back to the target of
+#: an earlier event of that relation: True when it must be by the same source.
+REFERS_BACK = {"ATTACKED": True, "BLAMED": False}
 
 
 #: Relations whose unnamed perpetrator (a role noun with no country, a weapon) is kept as kind OTHER.
