@@ -15,10 +15,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import progress as _progress
 from ..errors import UserError
 from ..ingest import JSONL_SUFFIXES, TEXT_SUFFIXES
 from ..merge import GraphData
 from ..model import Article
+from ..progress import bar as progress_bar
 from ..sinks import store as st
 
 #: Extra sinks that hook into ``build`` (``add_build_arguments`` / ``after_build``), if present.
@@ -63,6 +65,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--verbs", type=Path, default=None,
                    help="extra TABARI/PETRARCH verb dictionary (adds verbs the shipped lexicon lacks)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary table")
+    _progress.add_argument(p)
     for mod in _sink_modules():
         if hasattr(mod, "add_build_arguments"):
             mod.add_build_arguments(p)
@@ -200,11 +203,8 @@ def run(args) -> int:
         raise UserError(f"verbs file {args.verbs} not found")
     report = BuildReport(store=store_path)
     t0 = time.perf_counter()
-    progress = None
-    if not args.quiet:
-        from tqdm import tqdm
-        progress = tqdm(total=_estimate_total([str(i) for i in args.inputs]), unit=" articles",
-                        desc="build", file=sys.stderr, dynamic_ncols=True)
+    progress = progress_bar(args.quiet, total=_estimate_total([str(i) for i in args.inputs]),
+                            unit=" articles", desc="build")
     try:
         with st.open_store(store_path) as store, \
                 open(out / "events.jsonl", "w", encoding="utf-8") as events_out:
@@ -213,15 +213,11 @@ def run(args) -> int:
                 if result.error is not None:
                     msg = " ".join(str(result.error).split("\n")).replace("\r", " ")  # one line
                     report.skipped.append(msg)
-                    if progress is not None:
-                        progress.write(msg, file=sys.stderr)
-                    else:
-                        print(msg, file=sys.stderr)
+                    progress.write(msg, file=sys.stderr)
                 else:
                     writer.add(result.article, result.records)
-                if progress is not None:
-                    progress.update(1)
-                    progress.set_postfix(events=report.events, refresh=False)
+                progress.update(1)
+                progress.set_postfix(events=report.events, refresh=False)
             writer.flush()
             t1 = time.perf_counter()
             store.checkpoint()
@@ -231,8 +227,7 @@ def run(args) -> int:
         raise UserError(f"cannot write {out / 'events.jsonl'}: {exc.strerror or exc}; every batch "
                         f"committed before is kept in {store_path}") from None
     finally:
-        if progress is not None:
-            progress.close()
+        progress.close()
     report.seconds = time.perf_counter() - t0
     return finish_build(args, report, store_path, out)
 
