@@ -73,7 +73,7 @@ def print_tables(info: dict) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from .query import printable
+    from ..tables import printable
 
     def table(title: str, rows, right: bool = False) -> Table:
         t = Table(title=title, box=box.SIMPLE_HEAD, show_header=False, title_justify="left")
