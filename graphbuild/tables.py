@@ -18,8 +18,10 @@ from dataclasses import dataclass
 FORMATS = ("table", "vertical", "markdown", "csv", "json")
 #: Width when the output is not a terminal and ``$COLUMNS`` is unset (logs, pipes, files).
 DEFAULT_WIDTH = 160
-#: Columns at most this wide (names, relations, dates, ids) are never wrapped.
+#: Columns at most this wide (relations, dates, ids, most names) are never wrapped, nor wider
+#: ones whose typical cell is this short and whose longest is at most NAME_MAX (names).
 SHORT = 24
+NAME_MAX = 48
 #: A long text column is not squeezed below this (it wraps at word boundaries instead).
 LONG_MIN = 16
 #: Characters the table adds: `` │ `` between columns (no outer border).
@@ -81,10 +83,15 @@ class Layout:
         return sum(self.widths) + PER_COLUMN * len(self.widths) + EDGE
 
 
-def fit_widths(natural: list[int], width: int) -> Layout:
-    """Widths for columns of ``natural`` widths in ``width`` characters.
+def is_text(natural: int, mean: float) -> bool:
+    """A free-text column (sentences, titles, URLs) that may wrap, unlike names and codes."""
+    return natural > SHORT and (mean > SHORT or natural > NAME_MAX)
 
-    Short columns (at most :data:`SHORT`) keep their width and never wrap; long text columns
+
+def fit_widths(natural: list[int], width: int, means: list[float] | None = None) -> Layout:
+    """Widths for columns of ``natural`` widths (``means``: mean cell widths) in ``width`` characters.
+
+    Short columns (:func:`is_text` false) keep their width and never wrap; long text columns
     share what remains, a narrower one taking only what it needs, each at least
     :data:`LONG_MIN`. When even that does not fit, the layout is wider than ``width`` (and
     :func:`write_table` shows the rows vertically rather than breaking a name or a relation).
@@ -92,7 +99,8 @@ def fit_widths(natural: list[int], width: int) -> Layout:
     room = width - PER_COLUMN * len(natural) - EDGE
     if sum(natural) <= room:
         return Layout(list(natural), [False] * len(natural))
-    long = sorted((i for i, n in enumerate(natural) if n > SHORT), key=lambda i: natural[i])
+    means = means if means is not None else [float(n) for n in natural]
+    long = sorted((i for i, n in enumerate(natural) if is_text(n, means[i])), key=lambda i: natural[i])
     widths = list(natural)
     room -= sum(n for i, n in enumerate(natural) if i not in long)
     for k, i in enumerate(long):
@@ -175,8 +183,9 @@ def write_table(columns: list[str], rows: list[list], out, footer: bool = True) 
     heads = [printable(c) for c in columns]
     body = [[printable(cell(v)) for v in row] for row in rows]
     natural = [max([cell_len(h)] + [cell_len(r[i]) for r in body]) for i, h in enumerate(heads)]
+    means = [sum(cell_len(r[i]) for r in body) / len(body) if body else 0.0 for i in range(len(heads))]
     width = terminal_width(out)
-    layout = fit_widths(natural, width)
+    layout = fit_widths(natural, width, means)
     if layout.total > width:  # too many columns for the terminal: one field a line instead
         write_vertical(columns, rows, out, footer)
         return
