@@ -95,3 +95,5 @@ def _silence_stdout() -> None:
         pass
 
 
+if __name__ == "__main__":  # pragma: no cover  (python -m graphbuild.cli; python -m graphbuild is __main__.py)
+    sys.exit(main())
