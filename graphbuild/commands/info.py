@@ -86,8 +86,10 @@ def print_tables(info: dict) -> None:
     console = Console()
     console.print(table("versions", [*info["versions"].items(),
                                      ("extractor fingerprint", info["extractor_fingerprint"])]))
-    console.print(table(f"data files (rows) in {info['data_dir']}", info["data_files"].items(), True))
+    console.print(f"data files: {escape(printable(info['data_dir']))}")
+    console.print(table("rows per data file", info["data_files"].items(), True))
     if "store" in info:
         s = info["store"]
-        console.print(table(f"store {s['path']}: nodes", s["nodes"].items(), True))
-        console.print(table("edges per type", [(k, v) for k, v in s["edges"].items() if v], True))
+        console.print(f"store: {escape(printable(s['path']))}")
+        console.print(table("nodes per label", s["nodes"].items(), True))
+        console.print(table("edges per type (non-zero)", [(k, v) for k, v in s["edges"].items() if v], True))
