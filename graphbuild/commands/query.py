@@ -20,7 +20,7 @@ from ..cypher_guard import check_read_only
 from ..errors import UserError
 from ..paths import QUERIES_DIR
 from ..sinks import store as st
-from ..tables import FORMATS, printable, write_json, write_rows  # noqa: F401  (printable re-exported)
+from ..tables import FORMATS, write_json, write_rows
 from ..vocab import RELATION_NAMES
 
 DIALECTS = ("lbdb", "neo4j")
