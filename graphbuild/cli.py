@@ -10,16 +10,17 @@ import signal
 import sys
 import threading
 
-from . import __version__
+from . import __version__, progress
 from .errors import UserError
 
-COMMANDS = ("extract", "eval", "explain", "build", "query", "check", "push", "export", "viz", "plot")
+COMMANDS = ("extract", "eval", "explain", "build", "query", "check", "push", "export", "viz", "plot",
+            "info")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="graphbuild", description="News articles -> knowledge graph of geopolitical events.")
-    parser.add_argument("--version", action="version", version=f"graphbuild {__version__}")
+    parser.add_argument("--version", "-V", action="version", version=f"graphbuild {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:
@@ -56,6 +57,7 @@ def _terminate(signum, frame):
 def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    progress.force(getattr(args, "progress", False))
     try:
         code = int(args.func(args) or 0)
         if sys.stdout is not None:
@@ -93,5 +95,5 @@ def _silence_stdout() -> None:
         pass
 
 
-if __name__ == "__main__":  # pragma: no cover
+if __name__ == "__main__":  # pragma: no cover  (python -m graphbuild.cli; python -m graphbuild is __main__.py)
     sys.exit(main())

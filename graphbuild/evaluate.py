@@ -312,11 +312,12 @@ def extract_inputs(inputs: Inputs, extractor, progress: bool = False) -> dict[st
     from tqdm import tqdm
 
     from .pipeline import extract_stream
+    from .progress import bar as progress_bar
 
     raws: list[RawArticle | IngestError] = [article_from_dict(a, f"article {a.get('id')}") for a in inputs.articles]
     preds: dict[str, list[dict]] = {}
-    with tqdm(total=len(raws), desc="eval", unit=" articles", disable=not progress, dynamic_ncols=True,
-              mininterval=0.5, file=sys.stderr) as bar:
+    with progress_bar(not progress, total=len(raws), desc="eval", unit=" articles",
+                      mininterval=0.5) as bar:
         for result in extract_stream(raws, extractor=extractor):
             bar.update(1)
             if result.error is not None:

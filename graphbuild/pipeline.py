@@ -13,7 +13,7 @@ import multiprocessing as mp
 import os
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -43,6 +43,23 @@ class ArticleResult:
     records: list[dict] = field(default_factory=list)
     error: IngestError | None = None
     raw: RawArticle | None = None
+    #: the article was not extracted: ``known`` had its records (``stored``: their JSONL text)
+    unchanged: bool = False
+    stored: str = ""
+
+
+@dataclass
+class Known:
+    """An article the caller already has the extraction of: it rides along, not extracted."""
+
+    raw: RawArticle
+    records: str
+
+
+#: ``known(raws) -> {article id: JSONL records}`` for the articles that need no extraction.
+KnownLookup = Callable[[list[RawArticle]], dict[str, str]]
+#: Articles looked up together by ``known`` (one store query per this many).
+KNOWN_BATCH = 64
 
 
 def make_extractor(model: str | None = None, actors_file: str | None = None, verbs_file: str | None = None):
@@ -152,12 +169,34 @@ def _raws(window: list) -> list[RawArticle]:
 
 def run_extraction(inputs: Iterable[str], *, jobs: int = 1, model: str | None = None,
                    actors_file: str | None = None, extractor=None,
-                   verbs_file: str | None = None, exclude=(), text_column: str | None = None
-                   ) -> Iterator[ArticleResult]:
+                   verbs_file: str | None = None, exclude=(), text_column: str | None = None,
+                   known: KnownLookup | None = None) -> Iterator[ArticleResult]:
     """Yield an :class:`ArticleResult` per input article or bad input, in input order
-    (files in ``exclude``, the run's own output, are not read; ``text_column``: CSV inputs)."""
-    return extract_stream(iter_articles(inputs, exclude=exclude, text_column=text_column), jobs=jobs,
-                          model=model, actors_file=actors_file, extractor=extractor, verbs_file=verbs_file)
+    (files in ``exclude``, the run's own output, are not read; ``text_column``: CSV inputs;
+    articles ``known`` has the records of are not extracted but yielded ``unchanged``)."""
+    items = iter_articles(inputs, exclude=exclude, text_column=text_column)
+    if known is not None:
+        items = skip_known(items, known)
+    return extract_stream(items, jobs=jobs, model=model, actors_file=actors_file,
+                          extractor=extractor, verbs_file=verbs_file)
+
+
+def skip_known(items: Iterable[RawArticle | IngestError], known: KnownLookup,
+               batch: int = KNOWN_BATCH) -> Iterator[RawArticle | IngestError | Known]:
+    """``items`` in order, with the articles ``known`` returns records for as :class:`Known`."""
+    pending: list = []
+
+    def drain():
+        found = known([x for x in pending if isinstance(x, RawArticle)])
+        for x in pending:
+            yield Known(x, found[x.id]) if isinstance(x, RawArticle) and x.id in found else x
+        pending.clear()
+
+    for item in items:
+        pending.append(item)
+        if len(pending) >= batch:
+            yield from drain()
+    yield from drain()
 
 
 def extract_stream(items: Iterable[RawArticle | IngestError], *, jobs: int = 1, model: str | None = None,
@@ -165,12 +204,15 @@ def extract_stream(items: Iterable[RawArticle | IngestError], *, jobs: int = 1, 
                    verbs_file: str | None = None) -> Iterator[ArticleResult]:
     """Like :func:`run_extraction` but over already-ingested items (any iterable, read lazily)."""
     jobs = max(1, int(jobs or 1))
+    if jobs == 1:  # the model loads when the first article needs it (a rebuild may need none)
+        for window in windows(items):
+            raws = _raws(window)
+            if raws and extractor is None:
+                extractor = make_extractor(model, actors_file, verbs_file)
+            yield from _emit(window, _safe_extract(extractor, raws))
+        return
     if extractor is None:
         extractor = make_extractor(model, actors_file, verbs_file)
-    if jobs == 1:
-        for window in windows(items):
-            yield from _emit(window, _safe_extract(extractor, _raws(window)))
-        return
     yield from _parallel(items, jobs, extractor, model, (actors_file, verbs_file))
 
 
@@ -236,6 +278,9 @@ def _emit(window: list, results: list) -> Iterator[ArticleResult]:
     for item in window:
         if isinstance(item, IngestError):
             yield ArticleResult(error=item)
+            continue
+        if isinstance(item, Known):
+            yield ArticleResult(article=item.raw.to_article(), raw=item.raw, unchanged=True, stored=item.records)
             continue
         records, problem = next(res)
         if problem:

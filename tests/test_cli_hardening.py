@@ -170,10 +170,14 @@ def test_query_tables_escape_terminal_control_characters(tmp_path):
     arts = [Article(**{**a.to_dict(), "title": "Evil \x1b]0;pwned\x07\x1b[2J title \u202eaaa"})
             for a in fixture_articles()]
     build_from_records(path, arts, fixture_records())
-    done = cli(["query", "articles_mentioning", "-p", "actor=Q30", "--store", str(path)])
-    assert done.returncode == 0, done.stderr
-    assert "\x1b" not in done.stdout and "\x07" not in done.stdout and "\u202e" not in done.stdout
-    assert "Evil \\x1b]0;pwned\\x07\\x1b[2J title \\u202eaaa" in done.stdout
+    for fmt, width in (("table", "200"), ("table", "40"), ("vertical", "200"), ("markdown", "200"),
+                       ("csv", "200"), ("json", "200")):
+        done = cli(["query", "articles_mentioning", "-p", "actor=Q30", "--store", str(path), "-f", fmt],
+                   env={**os.environ, "COLUMNS": width})
+        assert done.returncode == 0, done.stderr
+        assert "\x1b" not in done.stdout and "\x07" not in done.stdout and "\u202e" not in done.stdout, fmt
+        if width == "200" and fmt != "markdown":
+            assert "Evil \\x1b]0;pwned\\x07\\x1b[2J title \\u202eaaa" in done.stdout.replace("\\u001b", "\\x1b").replace("\\u0007", "\\x07"), fmt
 
 
 # --- low: own output, unwritable outputs, newlines in paths ------------------------------------------

@@ -77,12 +77,15 @@ def test_bad_input_is_reported_one_line_each_and_the_rest_is_written(messy, tmp_
     assert outputs["1"] == outputs["2"]
 
 
-def test_clean_input_exits_0_with_progress_and_summary_on_stderr(tmp_path):
+def test_clean_input_exits_0_with_summary_and_forced_progress_on_stderr(tmp_path):
     (tmp_path / "a.md").write_text("---\ndate: 2019-03-11\n---\n" + GOOD, encoding="utf-8")
     proc = graphbuild(tmp_path)
     assert proc.returncode == 0, proc.err
-    assert "extract:" in proc.err and " inputs" in proc.err  # the tqdm bar
+    assert "\r" not in proc.err and len(proc.err.splitlines()) == 1  # stderr is no terminal: no bar
     assert proc.err.rstrip().splitlines()[-1].startswith("graphbuild extract: 1 articles, ")
+    forced = graphbuild(tmp_path, "--progress")
+    assert "extract:" in forced.err and " inputs" in forced.err and "\r" in forced.err  # the tqdm bar
+    assert forced.err.rstrip().splitlines()[-1].startswith("graphbuild extract: 1 articles, ")
     recs = records(proc.stdout)
     assert recs and all(r["article_id"] == "a" and r["date"] for r in recs)
     quiet = graphbuild(tmp_path, "-q")

@@ -4,7 +4,6 @@ rows as each other AND as the Cypher twin (queries/<name>.cypher) on the embedde
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -73,13 +72,9 @@ def build(tmp_path_factory):
 
 
 def cypher_rows(build, name: str, params: dict) -> list[tuple]:
-    path = QUERIES_DIR / f"{name}.cypher"
-    text = path.read_text(encoding="utf-8")
-    params = dict(params)
-    if "$limit" in text:
-        default = re.search(r"@param\s+limit\s*=\s*(\d+)", text)
-        params.setdefault("limit", int(default.group(1)) if default else 1000)
-    _cols, rows = build["store_mod"].run_query(build["store"], text, params)
+    from graphbuild.commands import query as q
+    query = q.parse_query(QUERIES_DIR / f"{name}.cypher", name)  # defaults: $limit, the filters
+    _cols, rows = build["store_mod"].run_query(build["store"], query.text, q.bind(query, params))
     return [_norm(r) for r in rows]
 
 

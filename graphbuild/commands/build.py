@@ -2,6 +2,9 @@
 
 Streams: articles are extracted, appended to ``events.jsonl`` and merged into the store in
 small transactional batches, so a killed build loses at most one batch and a rerun completes it.
+An article stored with the same content and metadata by the same extractor (same
+:func:`~graphbuild.versions.extractor_fingerprint`) is not extracted again: its stored records
+go to ``events.jsonl`` and the store is left as it is.
 """
 
 from __future__ import annotations
@@ -15,12 +18,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import progress as _progress
 from ..errors import UserError
 from ..ingest import CSV_SUFFIXES, HTML_SUFFIXES, JSONL_SUFFIXES, TEXT_SUFFIXES
 from ..merge import GraphData
 from ..model import Article
+from ..progress import bar as progress_bar
 from ..sinks import store as st
 from .extract import add_text_column_argument, check_dask_arguments
+from ..versions import extractor_fingerprint
 
 #: Extra sinks that hook into ``build`` (``add_build_arguments`` / ``after_build``), if present.
 SINK_MODULES = ("graphbuild.sinks.neo4j", "graphbuild.sinks.rdf")
@@ -64,7 +70,10 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--actors", type=Path, default=None, help="extra actors file (gazetteer additions)")
     p.add_argument("--verbs", type=Path, default=None,
                    help="extra TABARI/PETRARCH verb dictionary (adds verbs the shipped lexicon lacks)")
+    p.add_argument("--reextract", action="store_true",
+                   help="extract every article again, also those stored unchanged by this extractor")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary table")
+    _progress.add_argument(p)
     for mod in _sink_modules():
         if hasattr(mod, "add_build_arguments"):
             mod.add_build_arguments(p)
@@ -79,6 +88,7 @@ class BuildReport:
     store: Path
     articles: int = 0
     events: int = 0
+    unchanged: int = 0
     skipped: list[str] = field(default_factory=list)
     store_seconds: float = 0.0
     seconds: float = 0.0
@@ -88,33 +98,46 @@ class BuildReport:
 class BatchWriter:
     """Collects articles and their records and merges them into the store in batches."""
 
-    def __init__(self, store: st.Store, report: BuildReport, events_out=None):
+    def __init__(self, store: st.Store, report: BuildReport, events_out=None,
+                 fingerprint: str | None = None):
         self.store, self.report, self.events_out = store, report, events_out
+        self.fingerprint = fingerprint
         self.data = GraphData()
+        self.extracted: dict[str, tuple[str, str]] = {}
         self.pending = 0
         self.last_flush = time.monotonic()
 
     def add(self, article: Article, records: list[dict]) -> None:
+        """Queue an extracted article and its records (written with the batch)."""
         self.data.add_article(article)
         for rec in records:
             self.data.add_record(rec)
+        lines = "".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in records)
         if self.events_out is not None:
-            for rec in records:
-                self.events_out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            self.events_out.write(lines)
+        if self.fingerprint is not None:
+            self.extracted[article.id] = (self.fingerprint, lines)
         self.report.articles += 1
         self.report.events += len(records)
         self.pending += 1
         if self.pending >= BATCH_ARTICLES or time.monotonic() - self.last_flush >= BATCH_SECONDS:
             self.flush()
 
+    def keep(self, stored_records: str) -> None:
+        """An unchanged article, not extracted: its stored records go to events.jsonl as they were."""
+        if self.events_out is not None:
+            self.events_out.write(stored_records)
+        self.report.unchanged += 1
+
     def flush(self) -> None:
         if self.pending:
             if self.events_out is not None:
                 self.events_out.flush()
             t0 = time.perf_counter()
-            st.write_graph(self.store, self.data)
+            st.write_graph(self.store, self.data, extracted=self.extracted)
             self.report.store_seconds += time.perf_counter() - t0
         self.data = GraphData()
+        self.extracted = {}
         self.pending = 0
         self.last_flush = time.monotonic()
 
@@ -167,7 +190,21 @@ def _estimate_total(inputs: list[str]) -> int | None:
     return total
 
 
-def _extract(args) -> Iterator:
+def unchanged_lookup(store: st.Store, fingerprint: str):
+    """``known(raws)`` for :func:`~graphbuild.pipeline.run_extraction`: the stored records of
+    the articles whose content, metadata and extractor fingerprint are what is stored."""
+    def known(raws) -> dict[str, str]:
+        stored = store.extractions([r.id for r in raws])
+        out = {}
+        for raw in raws:
+            hit = stored.get(raw.id)
+            if hit is not None and hit[1] == fingerprint and hit[0] == raw.to_article():
+                out[raw.id] = hit[2]
+        return out
+    return known
+
+
+def _extract(args, known=None) -> Iterator:
     from ..pipeline import run_extraction
     if getattr(args, "dask", None):
         from ..cluster import run_extraction_dask
@@ -181,7 +218,7 @@ def _extract(args) -> Iterator:
     return run_extraction([str(i) for i in args.inputs], jobs=args.jobs, model=args.model,
                           actors_file=str(args.actors) if args.actors else None,
                           verbs_file=str(args.verbs) if args.verbs else None,
-                          exclude=[Path(args.out) / "events.jsonl"], text_column=args.text_column)
+                          exclude=[Path(args.out) / "events.jsonl"], text_column=args.text_column, known=known)
 
 
 def run(args) -> int:
@@ -200,28 +237,27 @@ def run(args) -> int:
         raise UserError(f"verbs file {args.verbs} not found")
     report = BuildReport(store=store_path)
     t0 = time.perf_counter()
-    progress = None
-    if not args.quiet:
-        from tqdm import tqdm
-        progress = tqdm(total=_estimate_total([str(i) for i in args.inputs]), unit=" articles",
-                        desc="build", file=sys.stderr, dynamic_ncols=True)
+    # the Dask workers extract with their own copy of the code and data: no skipping there
+    fingerprint = None if getattr(args, "dask", None) else extractor_fingerprint(
+        args.model, str(args.actors) if args.actors else None, str(args.verbs) if args.verbs else None)
+    progress = progress_bar(args.quiet, total=_estimate_total([str(i) for i in args.inputs]),
+                            unit=" articles", desc="build")
     try:
         with st.open_store(store_path) as store, \
                 open(out / "events.jsonl", "w", encoding="utf-8") as events_out:
-            writer = BatchWriter(store, report, events_out)
-            for result in _extract(args):
-                if result.error is not None:
+            writer = BatchWriter(store, report, events_out, fingerprint)
+            skip = fingerprint is not None and not getattr(args, "reextract", False)
+            for result in _extract(args, unchanged_lookup(store, fingerprint) if skip else None):
+                if result.unchanged:
+                    writer.keep(result.stored)
+                elif result.error is not None:
                     msg = " ".join(str(result.error).split("\n")).replace("\r", " ")  # one line
                     report.skipped.append(msg)
-                    if progress is not None:
-                        progress.write(msg, file=sys.stderr)
-                    else:
-                        print(msg, file=sys.stderr)
+                    progress.write(msg, file=sys.stderr)
                 else:
                     writer.add(result.article, result.records)
-                if progress is not None:
-                    progress.update(1)
-                    progress.set_postfix(events=report.events, refresh=False)
+                progress.update(1)
+                progress.set_postfix(events=report.events, unchanged=report.unchanged, refresh=False)
             writer.flush()
             t1 = time.perf_counter()
             store.checkpoint()
@@ -231,8 +267,7 @@ def run(args) -> int:
         raise UserError(f"cannot write {out / 'events.jsonl'}: {exc.strerror or exc}; every batch "
                         f"committed before is kept in {store_path}") from None
     finally:
-        if progress is not None:
-            progress.close()
+        progress.close()
     report.seconds = time.perf_counter() - t0
     return finish_build(args, report, store_path, out)
 
@@ -285,7 +320,7 @@ def print_summary(report: BuildReport, out: Path) -> None:
     from rich.table import Table
     from rich import box
 
-    from .query import printable as _printable
+    from ..termtables import printable as _printable
 
     info = summary_rows(report.store)
     c = info["counts"]
@@ -295,6 +330,8 @@ def print_summary(report: BuildReport, out: Path) -> None:
     overview.add_column("this run", justify="right")
     overview.add_column("store total", justify="right")
     overview.add_row("articles", f"{report.articles:,}", f"{c['Article']:,}")
+    if report.unchanged:
+        overview.add_row("unchanged, skipped", f"{report.unchanged:,}", "")
     overview.add_row("events", f"{report.events:,}", f"{c['Event']:,}")
     overview.add_row("actors", "", f"{c['Actor']:,}")
     overview.add_row("analyst edges", "", f"{c['analyst_edges']:,}")

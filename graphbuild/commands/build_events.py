@@ -11,6 +11,7 @@ import sys
 import time
 
 from ..errors import UserError
+from ..progress import bar as progress_bar
 from ..sinks import store as st
 
 
@@ -26,30 +27,24 @@ def run_from_events(args) -> int:
     out, store_path = prepare_output(args)
     report = BuildReport(store=store_path)
     t0 = time.perf_counter()
-    progress = None
-    if not args.quiet:
-        from tqdm import tqdm
-        progress = tqdm(unit=" articles", desc="build", file=sys.stderr, dynamic_ncols=True)
+    progress = progress_bar(args.quiet, unit=" articles", desc="build")
     try:
         with st.open_store(store_path) as store:
             writer = BatchWriter(store, report)
             for item in read_events(args.from_events):
                 if isinstance(item, EventsError):
                     report.skipped.append(str(item))
-                    (progress.write if progress is not None else print)(
-                        f"graphbuild build: {item}", file=sys.stderr)
+                    progress.write(f"graphbuild build: {item}", file=sys.stderr)
                     continue
                 writer.add(*item)
-                if progress is not None:
-                    progress.update(1)
-                    progress.set_postfix(events=report.events, refresh=False)
+                progress.update(1)
+                progress.set_postfix(events=report.events, refresh=False)
             writer.flush()
             t1 = time.perf_counter()
             store.checkpoint()
             report.problems = st.verify(store)  # graphbuild check, as after a build from articles
             report.store_seconds += time.perf_counter() - t1
     finally:
-        if progress is not None:
-            progress.close()
+        progress.close()
     report.seconds = time.perf_counter() - t0
     return finish_build(args, report, store_path, out)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
+from .. import progress
+
 FORMAT_NAMES = {"plover": "sentences", "article": "whole articles", "spans": "span dyads"}
 
 
@@ -25,6 +27,7 @@ def register(sub) -> None:
     p.add_argument("--actors", metavar="FILE", help="extra TABARI/PETRARCH actor dictionary")
     p.add_argument("--verbs", metavar="FILE", help="extra TABARI/PETRARCH verb dictionary")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    progress.add_argument(p)
     p.set_defaults(func=run)
 
 

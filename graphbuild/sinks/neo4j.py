@@ -547,14 +547,14 @@ def ensure_schema(driver, cfg: Neo4jConfig) -> None:
 def write(driver, cfg: Neo4jConfig, steps: list[Step], quiet: bool = False,
           fail_hook: Callable[[str, int], None] | None = None) -> PushStats:
     """Send every batch of every step in its own managed write transaction."""
-    from tqdm import tqdm
+    from ..progress import bar as progress_bar
 
     stats = PushStats()
     start = time.perf_counter()
     total = sum(len(s.batches) for s in steps)
     with driver.session(database=cfg.database) as session, \
-            tqdm(total=total, unit="batch", desc="neo4j", file=sys.stderr, disable=quiet,
-                 leave=False) as bar:
+            progress_bar(quiet, total=total, unit="batch", desc="neo4j", dynamic_ncols=False,
+                         leave=False) as bar:
         for step in steps:
             bar.set_postfix_str(step.name)
             for i, rows in enumerate(step.batches):

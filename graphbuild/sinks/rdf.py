@@ -746,10 +746,8 @@ def write_rdf(data: GraphData, path: str | Path, fmt: str | None = None,
     path = Path(path)
     if path.parent and not path.parent.exists():
         raise UserError(f"output directory {str(path.parent)!r} does not exist")
-    bar = None
-    if not quiet:
-        from tqdm import tqdm
-        bar = tqdm(unit=" triples", unit_scale=True, desc=f"export {fmt}", file=sys.stderr)
+    from ..progress import bar as progress_bar, enabled
+    bar = progress_bar(unit=" triples", unit_scale=True, desc=f"export {fmt}") if enabled(quiet) else None
     # Write beside the target and rename at the end: a failed export leaves no half file.
     tmp = path.with_name(f".{path.name}.partial")
     try:

@@ -49,7 +49,8 @@ def _columns(props: tuple[str, ...], types: dict[str, str]) -> str:
 
 
 def schema_statements() -> list[str]:
-    """The DDL of the graph model: three node tables, four event links, one table per relation."""
+    """The DDL of the graph model: three node tables, four event links, one table per relation,
+    and the bookkeeping table ``Extraction`` (not part of the graph)."""
     stmts = [
         f"CREATE NODE TABLE IF NOT EXISTS Actor({_columns(ACTOR_PROPS, _ACTOR_TYPES)})",
         f"CREATE NODE TABLE IF NOT EXISTS Article({_columns(ARTICLE_PROPS, {})})",
@@ -59,6 +60,8 @@ def schema_statements() -> list[str]:
         "CREATE REL TABLE IF NOT EXISTS REPORTED_BY(FROM Event TO Actor)",
         "CREATE REL TABLE IF NOT EXISTS REPORTED_IN(FROM Event TO Article)",
         *(f"CREATE REL TABLE IF NOT EXISTS {rel}(FROM Actor TO Actor)" for rel in ACTOR_LINKS),
+        # build's memory of what the extractor made of an article (see write_graph's ``extracted``)
+        "CREATE NODE TABLE IF NOT EXISTS Extraction(id STRING PRIMARY KEY, extractor STRING, records STRING)",
     ]
     for rel in RELATION_NAMES:  # closed vocabulary: safe as identifiers
         stmts.append(f"CREATE REL TABLE IF NOT EXISTS {rel}(FROM Actor TO Actor, {_EDGE_COLUMNS})")
@@ -82,6 +85,8 @@ _LINK = {
     "REPORTED_IN": "UNWIND $rows AS r MATCH (e:Event {id: r.e}) MATCH (a:Article {id: r.a}) "
                    "CREATE (e)-[:REPORTED_IN]->(a)",
 }
+_CREATE_EXTRACTIONS = ("UNWIND $rows AS r CREATE (m:Extraction {id: r.id, extractor: r.extractor, "
+                       "records: r.records})")
 _EVENT_KEYS = ("MATCH (e)-[:SOURCE]->(s:Actor) MATCH (e)-[:TARGET]->(t:Actor) "
                "RETURN DISTINCT e.id, s.id, e.relation, t.id")
 _EVENTS_OF_ARTICLES = "UNWIND $ids AS x MATCH (:Article {id: x})<-[:REPORTED_IN]-(e:Event) " + _EVENT_KEYS
@@ -350,6 +355,14 @@ class Store:
         missing = set(self.missing_event_props())
         return ", ".join("NULL" if p in missing else f"{var}.{_q(p)}" for p in EVENT_PROPS)
 
+    def extractions(self, ids: Iterable[str]) -> dict[str, tuple[Article, str, str]]:
+        """For stored articles with a recorded extraction: (article, extractor fingerprint, records)."""
+        rows = self.execute("UNWIND $ids AS x MATCH (a:Article {id: x}) MATCH (m:Extraction {id: x}) "
+                            "RETURN " + ", ".join(f"a.{_q(p)}" for p in ARTICLE_PROPS)
+                            + ", m.extractor, m.records", {"ids": list(ids)})
+        n = len(ARTICLE_PROPS)
+        return {r[0]: (Article(**dict(zip(ARTICLE_PROPS, r[:n]))), r[n], r[n + 1] or "") for r in rows}
+
     def article_hashes(self, ids: Iterable[str]) -> dict[str, str | None]:
         """Stored sha256 of the given article ids (absent ids are left out)."""
         rows = self.execute("UNWIND $ids AS x MATCH (a:Article {id: x}) RETURN a.id, a.sha256",
@@ -386,17 +399,23 @@ def _actor_from_row(row: list) -> Actor:
     return Actor(**d)
 
 
-def write_graph(store: Store, data: GraphData, complete_articles: Iterable[str] | None = None) -> WriteStats:
+def write_graph(store: Store, data: GraphData, complete_articles: Iterable[str] | None = None,
+                extracted: dict[str, tuple[str, str]] | None = None) -> WriteStats:
     """Merge one batch into the store in a single transaction (idempotent, crash-safe).
 
     Articles of ``data`` that carry a sha256 (or are listed in ``complete_articles``) are taken
     as complete: their previously stored events are replaced by the batch's (so a changed text
     replaces its events). Actors merge by id (aliases unioned, known fields kept); analyst
     edges of every touched (source, relation, target) are recomputed from the Event nodes.
+    ``extracted`` maps article ids to (extractor fingerprint, JSONL records): recorded in the
+    same transaction, so ``build`` can skip them while text and extractor stay the same; a
+    complete article without one forgets any earlier record (it will be extracted again).
     """
     stats = WriteStats()
     complete = {a.id for a in data.articles.values() if a.sha256}
     complete.update(complete_articles or ())
+    extracted = extracted or {}
+    recorded = complete | set(extracted)
     # Per-batch aggregation is already done by GraphData (dicts keyed by id): no key repeats.
     conn = store
     conn.execute("BEGIN TRANSACTION")
@@ -464,6 +483,13 @@ def write_graph(store: Store, data: GraphData, complete_articles: Iterable[str] 
                 break
             gone = {r[0] for r in conn.execute(_PARENTS, {"ids": orphans})} - set(data.actors)
             conn.execute("UNWIND $ids AS x MATCH (a:Actor {id: x}) DETACH DELETE a", {"ids": orphans})
+
+        # 7. What the extractor made of each article, for the next build to skip it.
+        if recorded:
+            conn.execute("UNWIND $ids AS x MATCH (m:Extraction {id: x}) DELETE m", {"ids": sorted(recorded)})
+        if extracted:
+            conn.write(_CREATE_EXTRACTIONS, [{"id": k, "extractor": fp, "records": recs}
+                                             for k, (fp, recs) in extracted.items()])
         conn.execute("COMMIT")
     except BaseException:
         try:

@@ -2,14 +2,18 @@
 // what others did to it (direction "in"), each part most-reported first.
 //
 // Parameters: $actor  actor id, name or alias (case-insensitive), e.g. "Q30" or "the U.S.".
+//             $min_confidence  only analyst edges at least this confident (default 0). --min-confidence.
+//             $relations  only analyst edges of these relation types (default []: all). --relations.
 // Example:    graphbuild query actor_relations --param actor="the U.S."
 // Columns:    direction (out|in), relation, other, mentions, articles, first_seen, last_seen, confidence
 // Dialect:    LadybugDB (label(r)); the Neo4j version is ../neo4j/actor_relations.cypher (same columns).
+// @param min_confidence = 0
+// @param relations = []
 WITH toLower($actor) AS key
 MATCH (x:Actor)
 WHERE toLower(x.id) = key OR toLower(x.name) = key OR any(al IN x.aliases WHERE toLower(al) = key)
 MATCH (x)-[r]->(o:Actor)
-WHERE label(r) <> 'PART_OF'
+WHERE label(r) <> 'PART_OF' AND r.confidence >= $min_confidence AND (label(r) IN $relations OR size($relations) = 0)
 RETURN 'out' AS direction, label(r) AS relation, o.name AS other, r.mentions AS mentions,
        r.articles AS articles, r.first_seen AS first_seen, r.last_seen AS last_seen,
        r.confidence AS confidence
@@ -19,7 +23,7 @@ WITH toLower($actor) AS key
 MATCH (x:Actor)
 WHERE toLower(x.id) = key OR toLower(x.name) = key OR any(al IN x.aliases WHERE toLower(al) = key)
 MATCH (x)<-[r]-(o:Actor)
-WHERE label(r) <> 'PART_OF'
+WHERE label(r) <> 'PART_OF' AND r.confidence >= $min_confidence AND (label(r) IN $relations OR size($relations) = 0)
 RETURN 'in' AS direction, label(r) AS relation, o.name AS other, r.mentions AS mentions,
        r.articles AS articles, r.first_seen AS first_seen, r.last_seen AS last_seen,
        r.confidence AS confidence
