@@ -7,7 +7,6 @@ One implementation serves ``graphbuild export events`` (CSV / Parquet) and
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,11 +126,11 @@ def _unknown(actor_id: str) -> Actor:
 def events_table(data: GraphData, quiet: bool = True):
     """The events table of ``data`` as a ``pyarrow.Table`` (rows in event-id order)."""
     import pyarrow as pa
-    from tqdm import tqdm
+
+    from .progress import bar
     cols: dict[str, list] = {c: [] for c in COLUMN_NAMES}
     events = sorted(data.events.values(), key=lambda e: e.id)
-    for ev in tqdm(events, desc="table", unit=" events", disable=quiet, file=sys.stderr,
-                   leave=False):
+    for ev in bar(quiet, iterable=events, desc="table", unit=" events", leave=False):
         row = event_row(ev, data)
         for c in COLUMN_NAMES:
             cols[c].append(row.get(c))

@@ -73,7 +73,7 @@ def test_info_json_versions_model_and_data_files():
 def test_info_store_counts(store_path):
     info = json.loads(run("info", "--store", str(store_path), "-f", "json").stdout)["store"]
     counts = st.counts(store_path)
-    assert info["nodes"] == {"Article": 3, "Actor": 12, "Event": 18}
+    assert info["nodes"] == {"Article": 3, "Actor": 14, "Event": 18}
     assert info["nodes"] == {k: counts[k] for k in ("Article", "Actor", "Event")}
     assert set(info["edges"]) == set(EVENT_LINKS) | set(RELATION_NAMES)
     assert info["edges"]["SOURCE"] == info["edges"]["TARGET"] == info["edges"]["REPORTED_IN"] == 18

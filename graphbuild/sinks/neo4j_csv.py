@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import shlex
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,13 +100,13 @@ def _rows(spec: CsvFile, data: GraphData) -> Iterator[list]:
 def write_import_files(data: GraphData, out_dir: str | Path, quiet: bool = True
                        ) -> list[tuple[CsvFile, Path, int]]:
     """Write every import file of ``data`` into ``out_dir``: (spec, path, rows) per file."""
-    from tqdm import tqdm
+    from ..progress import bar
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     rels = sorted({e.relation for e in data.analyst_edges()}, key=RELATION_NAMES.index)
     written = []
     specs = (*NODE_FILES, *LINK_FILES, *(analyst_file(r) for r in rels))
-    for spec in tqdm(specs, desc="neo4j-csv", unit=" files", disable=quiet, file=sys.stderr, leave=False):
+    for spec in bar(quiet, iterable=specs, desc="neo4j-csv", unit=" files", leave=False):
         path = out / spec.name
         n = 0
         with open(path, "w", encoding="utf-8", newline="") as fh:
