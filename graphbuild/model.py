@@ -13,9 +13,11 @@ from dataclasses import asdict, dataclass, field
 #: Property keys of each node label, in a fixed order (used for schemas and statements).
 ACTOR_PROPS = ("id", "name", "kind", "country", "role", "cameo", "wikidata", "aliases")
 ARTICLE_PROPS = ("id", "title", "url", "source", "published", "sha256")
+#: ``article_id`` and ``reported_by_id`` repeat the REPORTED_IN / REPORTED_BY links on the
+#: Event node, so that ``graphbuild check`` can tell a lost link from one that never existed.
 EVENT_PROPS = (
     "id", "article_id", "field", "relation", "cameo", "plover", "date", "negated", "modality",
-    "confidence", "trigger", "sentence", "start", "end",
+    "confidence", "trigger", "sentence", "start", "end", "reported_by_id",
 )
 ANALYST_EDGE_PROPS = ("mentions", "articles", "first_seen", "last_seen", "confidence")
 #: Relationship types between events and the rest (fixed); analyst edge types come from vocab.
