@@ -165,7 +165,7 @@ def _estimate_total(inputs: list[str]) -> int | None:
     return total
 
 
-def _extract(args) -> Iterator:
+def _extract(args, fork_guard=None) -> Iterator:
     from ..pipeline import run_extraction
     if getattr(args, "dask", None):
         from ..cluster import run_extraction_dask
@@ -181,7 +181,7 @@ def _extract(args) -> Iterator:
     return run_extraction([str(i) for i in args.inputs], jobs=args.jobs, model=args.model,
                           actors_file=str(args.actors) if args.actors else None,
                           verbs_file=str(args.verbs) if args.verbs else None,
-                          exclude=[Path(args.out) / "events.jsonl"])
+                          exclude=[Path(args.out) / "events.jsonl"], fork_guard=fork_guard)
 
 
 def run(args) -> int:
@@ -209,7 +209,7 @@ def run(args) -> int:
         with st.open_store(store_path) as store, \
                 open(out / "events.jsonl", "w", encoding="utf-8") as events_out:
             writer = BatchWriter(store, report, events_out)
-            for result in _extract(args):
+            for result in _extract(args, fork_guard=store.released):
                 if result.error is not None:
                     msg = " ".join(str(result.error).split("\n")).replace("\r", " ")  # one line
                     report.skipped.append(msg)

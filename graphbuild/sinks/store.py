@@ -8,6 +8,7 @@ a build killed at any point leaves a store that opens and a rerun that converges
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import decimal
 import os
@@ -360,6 +361,17 @@ class Store:
         self.conn.close()
         self.db.close()
         self.db = None
+
+    @contextlib.contextmanager
+    def released(self):
+        """Closed for the duration (checkpointed, its memory freed), then reopened: ``build``
+        forks its extraction workers inside, so they do not inherit the engine's buffers."""
+        self.close()
+        try:
+            yield
+        finally:
+            self.db = self._open_database()
+            self.conn = ladybug.Connection(self.db)
 
     def __enter__(self) -> Store:
         return self
