@@ -17,9 +17,11 @@ from .names import name_aliases
 #: Property keys of each node label, in a fixed order (used for schemas and statements).
 ACTOR_PROPS = ("id", "name", "kind", "country", "role", "cameo", "wikidata", "aliases")
 ARTICLE_PROPS = ("id", "title", "url", "source", "published", "sha256")
+#: ``article_id`` and ``reported_by_id`` repeat the REPORTED_IN / REPORTED_BY links on the
+#: Event node, so that ``graphbuild check`` can tell a lost link from one that never existed.
 EVENT_PROPS = (
     "id", "article_id", "field", "relation", "cameo", "plover", "date", "date_source", "date_period",
-    "negated", "modality", "confidence", "trigger", "sentence", "start", "end",
+    "negated", "modality", "confidence", "trigger", "sentence", "start", "end", "reported_by_id",
 )
 ANALYST_EDGE_PROPS = ("mentions", "articles", "first_seen", "last_seen", "confidence")
 #: Relationship types between events and the rest (fixed); analyst edge types come from vocab.

@@ -7,8 +7,10 @@ Every ``--jobs`` value cuts the input into the same chunks, so the output is byt
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
+import gc
 import multiprocessing as mp
 import os
 import signal
@@ -25,7 +27,8 @@ from .model import Article
 #: Articles per ``extract_many`` call (at most 2 docs each: one spaCy batch of 32).
 CHUNK = 16
 #: ... and at most this many characters (plus one article): spaCy's peak memory grows with the
-#: text parsed at once (~3.5 KB per character), so a chunk of long articles is cut short.
+#: text parsed at once (~0.6 KB per character since the pipeline predicts without keeping
+#: intermediates; it was ~3.5 KB), so a chunk of long articles is cut short.
 CHUNK_CHARS = 50_000
 #: A window holds at most this many items, so a long run of bad lines stays bounded too.
 MAX_WINDOW_ITEMS = 4 * CHUNK
@@ -167,18 +170,25 @@ def _raws(window: list) -> list[RawArticle]:
     return [w for w in window if isinstance(w, RawArticle)]
 
 
+#: A context manager factory entered around each fork of a worker pool (see :func:`_forking`).
+ForkGuard = Callable[[], contextlib.AbstractContextManager]
+
+
 def run_extraction(inputs: Iterable[str], *, jobs: int = 1, model: str | None = None,
                    actors_file: str | None = None, extractor=None,
                    verbs_file: str | None = None, exclude=(), text_column: str | None = None,
-                   known: KnownLookup | None = None) -> Iterator[ArticleResult]:
+                   known: KnownLookup | None = None, fork_guard: ForkGuard | None = None
+                   ) -> Iterator[ArticleResult]:
     """Yield an :class:`ArticleResult` per input article or bad input, in input order
     (files in ``exclude``, the run's own output, are not read; ``text_column``: CSV inputs;
-    articles ``known`` has the records of are not extracted but yielded ``unchanged``)."""
+    articles ``known`` has the records of are not extracted but yielded ``unchanged``).
+    ``fork_guard`` is entered while worker processes are forked: ``build`` closes its store
+    there, so workers do not inherit it."""
     items = iter_articles(inputs, exclude=exclude, text_column=text_column)
     if known is not None:
         items = skip_known(items, known)
     return extract_stream(items, jobs=jobs, model=model, actors_file=actors_file,
-                          extractor=extractor, verbs_file=verbs_file)
+                          extractor=extractor, verbs_file=verbs_file, fork_guard=fork_guard)
 
 
 def skip_known(items: Iterable[RawArticle | IngestError], known: KnownLookup,
@@ -200,8 +210,8 @@ def skip_known(items: Iterable[RawArticle | IngestError], known: KnownLookup,
 
 
 def extract_stream(items: Iterable[RawArticle | IngestError], *, jobs: int = 1, model: str | None = None,
-                   actors_file: str | None = None, extractor=None,
-                   verbs_file: str | None = None) -> Iterator[ArticleResult]:
+                   actors_file: str | None = None, extractor=None, verbs_file: str | None = None,
+                   fork_guard: ForkGuard | None = None) -> Iterator[ArticleResult]:
     """Like :func:`run_extraction` but over already-ingested items (any iterable, read lazily)."""
     jobs = max(1, int(jobs or 1))
     if jobs == 1:  # the model loads when the first article needs it (a rebuild may need none)
@@ -213,30 +223,49 @@ def extract_stream(items: Iterable[RawArticle | IngestError], *, jobs: int = 1, 
         return
     if extractor is None:
         extractor = make_extractor(model, actors_file, verbs_file)
-    yield from _parallel(items, jobs, extractor, model, (actors_file, verbs_file))
+    yield from _parallel(items, jobs, extractor, model, (actors_file, verbs_file), fork_guard)
 
 
-def _parallel(items, jobs: int, extractor, model, files) -> Iterator[ArticleResult]:
+def _parallel(items, jobs: int, extractor, model, files, fork_guard=None) -> Iterator[ArticleResult]:
     global _WORKER
     fork = "fork" in mp.get_all_start_methods()
     ctx = mp.get_context("fork" if fork else "spawn")
     _WORKER = extractor if fork else None  # forked children inherit the loaded pipeline
     source = iter(windows(items))
+    guard = fork_guard if fork and fork_guard is not None else contextlib.nullcontext
     try:
         # Forked workers are cheap to replace: a fresh pool every RECYCLE_WINDOWS windows keeps
         # each worker near the parent's size (spaCy's vocabulary only ever grows).
         while not (yield from _run_pool(source, jobs, ctx, model, files,
-                                        RECYCLE_WINDOWS if fork else None)):
+                                        RECYCLE_WINDOWS if fork else None, guard)):
             pass
     except BrokenProcessPool:
         raise UserError("a worker process died (out of memory? try fewer --jobs)") from None
     finally:
         _WORKER = None if fork else _WORKER
+        if fork:
+            gc.unfreeze()  # no worker shares the parent's pages any more
 
 
-def _run_pool(source, jobs: int, ctx, model, files: tuple, limit: int | None):
+@contextlib.contextmanager
+def _forking(guard: ForkGuard):
+    """Around the fork of a pool: the caller's guard (``build`` closes its store: its engine's
+    ~300 MB would otherwise be inherited by every worker, and kept by it as the parent rewrites
+    them), freed heap handed back, and the parent's objects frozen out of the garbage collector,
+    whose passes would otherwise write to, and so copy, every page they sit on in each worker."""
+    with guard():
+        gc.collect()
+        gc.freeze()
+        if _TRIM is not None:
+            _TRIM(0)
+        yield
+
+
+def _run_pool(source, jobs: int, ctx, model, files: tuple, limit: int | None,
+              guard: ForkGuard = contextlib.nullcontext):
     """Feed windows from ``source`` to one worker pool, yielding results in order, until the
-    source is exhausted (returns True) or ``limit`` windows were submitted (returns False)."""
+    source is exhausted (returns True) or ``limit`` windows were submitted (returns False).
+    The workers are forked at the first submit, inside :func:`_forking`."""
     pending: deque = deque()
     exhausted = False
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
@@ -244,7 +273,11 @@ def _run_pool(source, jobs: int, ctx, model, files: tuple, limit: int | None):
         try:
             submitted = 0
             for window in source:
-                pending.append((window, pool.submit(_work, _raws(window))))
+                if submitted:
+                    pending.append((window, pool.submit(_work, _raws(window))))
+                else:
+                    with _forking(guard):
+                        pending.append((window, pool.submit(_work, _raws(window))))
                 submitted += 1
                 if len(pending) > AHEAD_PER_JOB * jobs:
                     window, fut = pending.popleft()

@@ -60,6 +60,46 @@ def test_check_reports_broken_invariants(tmp_path):
     assert missing.returncode == 2 and "no store at" in missing.stderr
 
 
+def test_check_detects_a_lost_or_moved_reported_by_link(tmp_path):
+    """REPORTED_BY is optional, so only the event's own reported_by_id can show it was lost."""
+    path = tmp_path / "graph.lbdb"
+    build_from_records(path, fixture_articles(), fixture_records())
+    reported = [r["id"] for r in fixture_records() if r.get("reported_by")]
+    assert reported == ["ev-fd5586cb3bc84f44"]
+    ok = cli(["check", "--store", str(path)])
+    assert ok.returncode == 0 and ok.stderr == "" and "consistent" in ok.stdout, ok.stderr
+    with st.open_store(path) as store:  # the corruption of issue 13: the edge silently gone
+        store.execute("MATCH (:Event {id: $e})-[r:REPORTED_BY]->() DELETE r", {"e": reported[0]})
+    lost = cli(["check", "--store", str(path)])
+    assert lost.returncode == 2 and "1 problem(s)" in lost.stdout
+    assert lost.stderr.splitlines() == [
+        f"graphbuild check: store check: 1 event(s) with a missing or extra REPORTED_BY link (first: {reported[0]})"]
+    with st.open_store(path) as store:  # ... or pointing at another actor
+        store.execute("MATCH (e:Event {id: $e}), (a:Actor {id: 'Q30'}) CREATE (e)-[:REPORTED_BY]->(a)",
+                      {"e": reported[0]})
+    moved = cli(["check", "--store", str(path)])
+    assert moved.returncode == 2
+    assert moved.stderr.splitlines() == [
+        "graphbuild check: store check: 1 event(s) with a REPORTED_BY link to another actor than their "
+        f"reported_by_id (first: {reported[0]})"]
+
+
+def test_a_store_without_reported_by_id_is_upgraded_from_its_links(tmp_path, capfd):
+    path = tmp_path / "graph.lbdb"
+    build_from_records(path, fixture_articles(), fixture_records())
+    with st.open_store(path) as store:  # the schema graphbuild wrote before the column existed
+        store.execute("ALTER TABLE Event DROP reported_by_id")
+    capfd.readouterr()
+    counts, problems = st.check(path)  # a reader: upgraded by a short write, then checked
+    assert problems == [] and counts["Event"] == 18
+    assert "upgraded (added Event.reported_by_id)" in capfd.readouterr().err
+    data = st.read_graph(path)
+    assert data.events["ev-fd5586cb3bc84f44"].reported_by_id == "Q473239"
+    with st.open_store(path, read_only=True) as store:
+        assert store.execute("MATCH (e:Event) WHERE e.reported_by_id IS NOT NULL RETURN e.id") == [
+            ["ev-fd5586cb3bc84f44"]]
+
+
 # --- build: one article per content, check at the end, literal paths --------------------------------
 
 def test_build_same_input_twice_stores_once_and_checks_the_store(tmp_path):

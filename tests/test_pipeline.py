@@ -158,3 +158,66 @@ def test_windows_are_cut_by_articles_characters_and_items():
         sizes = [len(x.text) for x in w if isinstance(x, RawArticle)]
         assert sum(sizes[:-1]) < pipeline.CHUNK_CHARS
     assert [len(w) for w in ws][:3] == [16, 16, 9]  # 8 small + the 120k article close a window
+
+
+def test_pipeline_predicts_without_keeping_intermediates(extractor):
+    """spaCy's tok2vec on a long article: identical output to thinc's stock ``chain``, with a
+    fraction of its peak memory (the stock forward keeps every layer's activations, ~12 KB a token)."""
+    import tracemalloc
+
+    from graphbuild.extract import _chain_forward, _predict_chain, normalize
+    body = (SEED / "us-embassy-venezuela.txt").read_text(encoding="utf-8")
+    nlp = extractor.nlp
+    tok2vec = nlp.get_pipe("tok2vec")
+    doc = nlp.make_doc(normalize("\n\n".join([body] * 40)))
+    assert len(doc) > 15_000
+    patched = [n for n in tok2vec.model.walk() if n._func is _predict_chain]
+    assert patched, "no chain layer of tok2vec predicts without intermediates"
+
+    def run() -> tuple[bytes, int]:
+        tracemalloc.start()
+        try:
+            out = tok2vec.predict([doc])
+            return out[0].tobytes(), tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    ours, ours_peak = run()
+    for n in patched:
+        n._func = _chain_forward()
+    try:
+        stock, stock_peak = run()
+    finally:
+        for n in patched:
+            n._func = _predict_chain
+    assert ours == stock
+    assert ours_peak < 8_000 * len(doc) < stock_peak, (ours_peak / len(doc), stock_peak / len(doc))
+
+
+def test_workers_are_forked_while_the_store_is_released(extractor, tmp_path):
+    """build passes ``store.released``: every pool forks with the engine closed, reopened after."""
+    from graphbuild.merge import GraphData
+    from graphbuild.sinks import store as st
+    items = synthetic(pipeline.CHUNK * (pipeline.RECYCLE_WINDOWS + 2))  # two pools
+    closed: list[bool] = []
+    with st.open_store(tmp_path / "g.lbdb") as store:
+        def guard():
+            cm = store.released()
+
+            class Recording:
+                def __enter__(self):
+                    cm.__enter__()
+                    closed.append(store.db is None)
+
+                def __exit__(self, *exc):
+                    return cm.__exit__(*exc)
+            return Recording()
+        data = GraphData()
+        for res in extract_stream(iter(items), jobs=2, extractor=extractor, fork_guard=guard):
+            data.add_article(res.article)
+            for rec in res.records:
+                data.add_record(rec)
+        st.write_graph(store, data)  # reopened: writes as before
+        assert st.verify(store) == []
+        n_events = store.counts()["Event"]
+    assert closed == [True, True]
+    assert n_events == len(data.events) > 0

@@ -22,6 +22,7 @@ from test_viz import HOSTILE, hostile_graph, sample_graph
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
@@ -151,4 +152,76 @@ def test_empty_selection_page(browser, tmp_path):
     body = open_page(browser, out)
     assert body.get_attribute("data-node-count") == "0"
     assert browser.find_element(By.ID, "empty").is_displayed()
+    assert severe(browser) == []
+
+
+#: An actor name with every kind of bidi control: overrides (RLO, LRO), an embedding (RLE),
+#: isolates (RLI, FSI, PDI, an unclosed LRI), marks (RLM, LRM, ALM) and a closing PDF.
+BIDI_NAME = "ACME \u202eevil\u202c Corp \u202dok \u2067iso\u2069 \u202bemb \u2068fsi \u200fmark\u200e\u061c \u2066x 42"
+BIDI_PLAIN = "ACME evil Corp ok iso emb fsi mark x 42"
+
+#: Per-character (line top, left edge), in logical order, of the visible text in an element: SVG
+#: text via getExtentOfChar, HTML via a Range on each character (blanks and zero-width characters
+#: are left out). Text drawn in reading order gives a sorted list.
+_CHAR_XS = """
+var el = arguments[0], xs = [];
+if (el.getNumberOfChars) {
+  for (var i = 0; i < el.getNumberOfChars(); i++) {
+    var b = el.getExtentOfChar(i);
+    if (b.width > 0 && el.textContent.charAt(i) !== ' ') xs.push([Math.round(b.y), b.x]);
+  }
+  return xs;
+}
+var walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT), n, r = document.createRange();
+while ((n = walk.nextNode())) {
+  for (var j = 0; j < n.data.length; j++) {
+    r.setStart(n, j); r.setEnd(n, j + 1);
+    var rect = r.getBoundingClientRect();
+    if (rect.width > 0 && n.data.charAt(j) !== ' ') xs.push([Math.round(rect.top), rect.left]);
+  }
+}
+return xs;
+"""
+
+
+def bidi_graph():
+    data = sample_graph()
+    data.add_record({
+        "id": "ev-bidi", "article_id": "art-venezuela-1", "relation": "BLAMED", "cameo": "112",
+        "plover": "ACCUSE", "date": "2019-03-13", "confidence": 0.9, "trigger": "blamed",
+        "source": {"id": "person-bidi", "name": BIDI_NAME, "kind": "PERSON", "country": None},
+        "target": {"id": "Q30", "name": "United States", "kind": "COUNTRY", "country": "USA"},
+        "sentence": "ACME blamed the U.S.", "start": 0, "end": 10})
+    return data
+
+
+def test_bidi_controls_in_a_name_cannot_reorder_its_label(browser, tmp_path):
+    out = tmp_path / "bidi.html"
+    viz.write_viz(bidi_graph(), out)
+    open_page(browser, out)
+    idx = browser.execute_script(
+        "return JSON.parse(document.getElementById('graph-data').textContent)"
+        ".nodes.findIndex(n => n.id === 'person-bidi')")
+    label = browser.find_element(By.CSS_SELECTOR, f'g.node[data-index="{idx}"] text')
+    # the data keeps the name as stored; the label shows it with the controls neutralised
+    assert label.get_attribute("textContent") == BIDI_PLAIN
+    xs = browser.execute_script(_CHAR_XS, label)
+    assert len(xs) == len(BIDI_PLAIN.replace(" ", ""))
+    assert xs == sorted(xs), "label glyphs are not drawn in reading order"
+    # the details panel: the title and the edge list read left to right too
+    ActionChains(browser).click(browser.find_element(By.CSS_SELECTOR, f'g.node[data-index="{idx}"] circle')).perform()
+    title = browser.find_element(By.CSS_SELECTOR, "#details h3.node-title")
+    assert title.get_attribute("textContent") == BIDI_PLAIN
+    xs = browser.execute_script(_CHAR_XS, title)
+    assert xs == sorted(xs) and len(xs) == len(BIDI_PLAIN.replace(" ", ""))
+    # a neighbour's edge list: the name sits between the relation and the count, none reordered
+    browser.execute_script(
+        "document.querySelector('g.edge-group[data-index=\"' + arguments[0] + '\"]')"
+        ".dispatchEvent(new MouseEvent('click', {bubbles: true}))",
+        browser.execute_script("var d = JSON.parse(document.getElementById('graph-data').textContent);"
+                               "return d.edges.findIndex(e => d.nodes[e.s].id === 'person-bidi')"))
+    edge_title = browser.find_element(By.CSS_SELECTOR, "#details h3.edge-title")
+    assert edge_title.get_attribute("textContent").startswith(BIDI_PLAIN + " ")
+    xs = browser.execute_script(_CHAR_XS, edge_title)
+    assert xs == sorted(xs), "the edge title is not drawn in reading order"
     assert severe(browser) == []

@@ -1,6 +1,8 @@
 // graphbuild interactive graph view: draws the embedded, pre-laid-out graph as SVG.
 // Vanilla JS, no dependencies, no network. All data text goes through textContent/attributes,
-// never innerHTML, so names and sentences cannot inject markup.
+// never innerHTML, so names and sentences cannot inject markup, and through shown(), so bidi
+// controls in them cannot reorder what is drawn (names are also isolated: <bdi> in HTML,
+// unicode-bidi on the SVG labels and the tooltip; see docs/hardening.md).
 (function () {
   "use strict";
   var SVGNS = "http://www.w3.org/2000/svg";
@@ -15,13 +17,18 @@
   var colorBy = "country";
 
   // ------------------------------------------------------------------ helpers
+  // Explicit bidi controls: embeddings/overrides (LRE RLE PDF LRO RLO), isolates (LRI RLI FSI
+  // PDI) and marks (LRM RLM ALM). A name or sentence carrying one could reverse or reorder the
+  // rest of itself and of what follows; dropped from every text drawn (the data keeps them).
+  var BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+  function shown(text) { return String(text).replace(BIDI_CONTROLS, ""); }
   function el(tag, attrs) {
     var e = document.createElement(tag);
     if (attrs) for (var k in attrs) if (attrs[k] !== null && attrs[k] !== undefined) e.setAttribute(k, attrs[k]);
     for (var i = 2; i < arguments.length; i++) {
       var c = arguments[i];
       if (c === null || c === undefined) continue;
-      e.appendChild(typeof c === "string" || typeof c === "number" ? document.createTextNode(String(c)) : c);
+      e.appendChild(typeof c === "string" || typeof c === "number" ? document.createTextNode(shown(c)) : c);
     }
     return e;
   }
@@ -31,6 +38,7 @@
     return e;
   }
   function bdi(text) { return el("bdi", null, text); }
+  document.getElementById("title").textContent = document.title = shown(DATA.title);
   function safeUrl(u) { return (typeof u === "string" && /^https?:\/\//i.test(u)) ? u : null; }
   function nodeColor(n) {
     var key = colorBy === "kind" ? n.kind : n.country;
@@ -123,7 +131,7 @@
       transform: "translate(" + n.x + "," + n.y + ")"});
     var c = sv("circle", {r: String(n.r)});
     var label = sv("text", {x: String(n.r + 3), y: "4"});
-    label.textContent = n.name;
+    label.textContent = shown(n.name);
     if (!n.label) label.setAttribute("class", "hidden-label");
     g.appendChild(c);
     g.appendChild(label);
@@ -153,7 +161,7 @@
 
   // ------------------------------------------------------------------ tooltip
   var tip = document.getElementById("tooltip"), stage = document.getElementById("stage");
-  function showTip(ev, text) { tip.textContent = text; tip.hidden = false; moveTip(ev); }
+  function showTip(ev, text) { tip.textContent = shown(text); tip.hidden = false; moveTip(ev); }
   function moveTip(ev) {
     var b = stage.getBoundingClientRect();
     tip.style.left = Math.min(ev.clientX - b.left + 14, b.width - 330) + "px";

@@ -204,7 +204,7 @@ def unchanged_lookup(store: st.Store, fingerprint: str):
     return known
 
 
-def _extract(args, known=None) -> Iterator:
+def _extract(args, known=None, fork_guard=None) -> Iterator:
     from ..pipeline import run_extraction
     if getattr(args, "dask", None):
         from ..cluster import run_extraction_dask
@@ -218,7 +218,8 @@ def _extract(args, known=None) -> Iterator:
     return run_extraction([str(i) for i in args.inputs], jobs=args.jobs, model=args.model,
                           actors_file=str(args.actors) if args.actors else None,
                           verbs_file=str(args.verbs) if args.verbs else None,
-                          exclude=[Path(args.out) / "events.jsonl"], text_column=args.text_column, known=known)
+                          exclude=[Path(args.out) / "events.jsonl"], text_column=args.text_column, known=known,
+                          fork_guard=fork_guard)
 
 
 def run(args) -> int:
@@ -247,7 +248,8 @@ def run(args) -> int:
                 open(out / "events.jsonl", "w", encoding="utf-8") as events_out:
             writer = BatchWriter(store, report, events_out, fingerprint)
             skip = fingerprint is not None and not getattr(args, "reextract", False)
-            for result in _extract(args, unchanged_lookup(store, fingerprint) if skip else None):
+            for result in _extract(args, unchanged_lookup(store, fingerprint) if skip else None,
+                                  fork_guard=store.released):
                 if result.unchanged:
                     writer.keep(result.stored)
                 elif result.error is not None:

@@ -8,6 +8,7 @@ a build killed at any point leaves a store that opens and a rerun that converges
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import decimal
 import os
@@ -66,6 +67,13 @@ def schema_statements() -> list[str]:
     for rel in RELATION_NAMES:  # closed vocabulary: safe as identifiers
         stmts.append(f"CREATE REL TABLE IF NOT EXISTS {rel}(FROM Actor TO Actor, {_EDGE_COLUMNS})")
     return stmts
+
+
+#: Event columns added after the first stores were written, each with the statement that fills
+#: it from what an older store holds (run once, when a store is first opened for writing).
+_ADDED_EVENT_COLUMNS = {
+    "reported_by_id": "MATCH (e:Event)-[:REPORTED_BY]->(a:Actor) SET e.reported_by_id = a.id",
+}
 
 
 def _set_clause(var: str, props: tuple[str, ...], row: str = "r", skip: tuple[str, ...] = ("id",)) -> str:
@@ -217,8 +225,47 @@ class Store:
         if not read_only:
             for stmt in schema_statements():
                 self.execute(stmt)
+            self._upgrade()
             for prop in self.missing_event_props():  # a store written before the property existed
                 self.execute(f"ALTER TABLE Event ADD {_q(prop)} {_EVENT_TYPES.get(prop, 'STRING')}")
+        elif self._missing_columns():
+            self._upgrade_read_only()
+
+    def _missing_columns(self) -> list[str]:
+        """Event columns of :data:`_ADDED_EVENT_COLUMNS` a store written by an older graphbuild lacks."""
+        if not self.execute("CALL show_tables() WHERE name = 'Event' RETURN name"):
+            return []  # an empty store: created with the current schema on first write
+        have = {row[0] for row in self.execute("CALL table_info('Event') RETURN name")}
+        return [c for c in _ADDED_EVENT_COLUMNS if c not in have]
+
+    def _upgrade(self) -> None:
+        """Add the missing Event columns and fill them from the links, in one transaction."""
+        missing = self._missing_columns()
+        if not missing:
+            return
+        self.execute("BEGIN TRANSACTION")
+        try:
+            for col in missing:
+                self.execute(f"ALTER TABLE Event ADD {_q(col)} STRING")
+                self.execute(_ADDED_EVENT_COLUMNS[col])
+            self.execute("COMMIT")
+        except RuntimeError:
+            self.execute("ROLLBACK")
+            raise
+        _warn(f"store {self.path}: upgraded (added Event.{', Event.'.join(missing)})")
+
+    def _upgrade_read_only(self) -> None:
+        """A reader of an older store: upgrade it with a short read-write open, then reopen."""
+        self.conn.close()
+        self.db.close()
+        self.db = self.conn = None
+        try:
+            Store(self.path).close()
+        except UserError as exc:
+            raise UserError(f"store {self.path} was written by an older graphbuild and must be "
+                            f"upgraded by a write first, which failed: {exc}") from None
+        self.db = self._open_database()
+        self.conn = ladybug.Connection(self.db)
 
     def _open_database(self):
         """Open the engine; recover a torn write-ahead log or an interrupted checkpoint."""
@@ -331,6 +378,17 @@ class Store:
         self.conn.close()
         self.db.close()
         self.db = None
+
+    @contextlib.contextmanager
+    def released(self):
+        """Closed for the duration (checkpointed, its memory freed), then reopened: ``build``
+        forks its extraction workers inside, so they do not inherit the engine's buffers."""
+        self.close()
+        try:
+            yield
+        finally:
+            self.db = self._open_database()
+            self.conn = ladybug.Connection(self.db)
 
     def __enter__(self) -> Store:
         return self
@@ -805,31 +863,33 @@ def verify(store: Store) -> list[str]:
     """Invariants of a store, as one-line problems (none: consistent).
 
     Ids are unique per label; every event has exactly one source, one target and one article
-    (the one its ``article_id`` names) and at most one reporter; every analyst edge equals its
-    recomputation from the events. Catches pages that the engine reads back wrong. The counting
-    runs in the engine, so only problems and one row per analyst edge come back.
+    (the one its ``article_id`` names) and a reporter exactly when its ``reported_by_id`` names
+    one (that one); every analyst edge equals its recomputation from the events. Catches pages
+    that the engine reads back wrong. The counting runs in the engine, so only problems and one
+    row per analyst edge come back.
     """
     problems: list[str] = []
     for label in ("Actor", "Article", "Event"):
         n, distinct = store.execute(f"MATCH (n:{label}) RETURN count(n), count(DISTINCT n.id)")[0]
         if n != distinct:
             problems.append(f"{label} ids are not unique ({n} nodes, {distinct} distinct ids)")
-    for name, label, most in (("SOURCE", "Actor", 1), ("TARGET", "Actor", 1), ("REPORTED_IN", "Article", 1),
-                              ("REPORTED_BY", "Actor", 1)):
+    for name, label, prop in _EVENT_LINK_CHECKS:
         extra = store.execute(f"MATCH (e:Event)-[:{name}]->(x:{label}) WITH e, count(x) AS n "
-                              f"WHERE n > {most} RETURN count(e), min(e.id)")[0]
-        missing = [0, None] if name == "REPORTED_BY" else store.execute(
-            f"MATCH (e:Event) WHERE NOT EXISTS {{ MATCH (e)-[:{name}]->(:{label}) }} "
+                              f"WHERE n > 1 RETURN count(e), min(e.id)")[0]
+        needed = f"e.{prop} IS NOT NULL AND " if prop else ""
+        missing = store.execute(
+            f"MATCH (e:Event) WHERE {needed}NOT EXISTS {{ MATCH (e)-[:{name}]->(:{label}) }} "
             f"RETURN count(e), min(e.id)")[0]
         n = int(extra[0]) + int(missing[0])
         if n:
             problems.append(f"{n} event(s) with a missing or extra {name} link "
                             f"(first: {min(x for x in (extra[1], missing[1]) if x is not None)})")
-    wrong_article = store.execute("MATCH (e:Event)-[:REPORTED_IN]->(a:Article) WHERE a.id <> e.article_id "
-                                  "RETURN count(e), min(e.id)")[0]
-    if int(wrong_article[0]):
-        problems.append(f"{wrong_article[0]} event(s) linked to another article than their article_id "
-                        f"(first: {wrong_article[1]})")
+        if prop:
+            wrong = store.execute(f"MATCH (e:Event)-[:{name}]->(x:{label}) "
+                                  f"WHERE e.{prop} IS NULL OR x.id <> e.{prop} RETURN count(e), min(e.id)")[0]
+            if int(wrong[0]):
+                problems.append(f"{wrong[0]} event(s) with a {name} link to another {label.lower()} "
+                                f"than their {prop} (first: {wrong[1]})")
     bad_part = store.execute("MATCH (a:Actor)-[:PART_OF]->(p:Actor) WITH a, count(p) AS n, min(p.kind) AS kind, "
                              "min(p.country) AS country WHERE n > 1 OR kind <> 'COUNTRY' OR country <> a.country "
                              "RETURN count(a), min(a.id)")[0]
@@ -860,6 +920,13 @@ def verify(store: Store) -> list[str]:
         problems.append(f"{len(wrong)} analyst edge(s) differ from their recomputation from the events "
                         f"(first: {' '.join(k)}: stored {have.get(k)}, events give {want.get(k)})")
     return problems
+
+
+#: The links every event is checked for: (relationship, target label, the Event property that
+#: names the target, or None: the link is required). A link with a property is required when
+#: the property is set, and must reach the node it names.
+_EVENT_LINK_CHECKS = (("SOURCE", "Actor", None), ("TARGET", "Actor", None),
+                      ("REPORTED_IN", "Article", "article_id"), ("REPORTED_BY", "Actor", "reported_by_id"))
 
 
 def _same_edge(a, b) -> bool:
