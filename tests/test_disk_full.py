@@ -36,7 +36,7 @@ BUILD_CHILD = textwrap.dedent("""
     by = {{}}
     for r in recs:
         by.setdefault(r["article_id"], []).append(r)
-    b._extract = lambda args, **kw: (ArticleResult(article=a, records=by[a.id]) for a in arts)
+    b._extract = lambda args, *a, **kw: (ArticleResult(article=a, records=by[a.id]) for a in arts)
     real = st.write_graph
     def counted(store, data, *a, **k):
         out = real(store, data, *a, **k)

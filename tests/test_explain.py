@@ -53,13 +53,13 @@ def test_an_event_found_with_its_trace(extractor):
 
 
 def test_a_trigger_whose_object_condition_fails(extractor):
-    trace = explain(extractor, "Japan imposed a curfew on North Korea.", date=DATE)
+    trace = explain(extractor, "Japan imposed a fee on North Korea.", date=DATE)
     frames = frames_of(trace, "imposed")
     assert frames and not any(f["fits"] for f in frames)
     failed = [c for f in frames for c in f["failed"]]
-    assert any(c.startswith("obj: object 'curfew' (lemma curfew)") for c in failed), failed
+    assert any(c.startswith("obj: object 'fee' (lemma fee)") for c in failed), failed
     assert flat_events(trace) == []
-    assert "does not fit: obj: object 'curfew' (lemma curfew), not one listed" in render(trace)
+    assert "does not fit: obj: object 'fee' (lemma fee), not one listed" in render(trace)
 
 
 def test_a_text_and_a_sentence_with_no_actor(extractor):
@@ -116,9 +116,9 @@ def test_explain_command_text_json_and_errors(tmp_path, capsys):
     def cli(*args, stdin=None):
         return subprocess.run([sys.executable, "-m", "graphbuild.cli", "explain", *args], input=stdin,
                               capture_output=True, text=True, cwd=ROOT, timeout=300)
-    out = cli("Japan imposed a curfew on North Korea. Chile praised Peru.", "--date", DATE)
+    out = cli("Japan imposed a fee on North Korea. Chile praised Peru.", "--date", DATE)
     assert out.returncode == 0, out.stderr
-    assert "does not fit: obj: object 'curfew'" in out.stdout and "'Chile' (Q" in out.stdout
+    assert "does not fit: obj: object 'fee'" in out.stdout and "'Chile' (Q" in out.stdout
     f = tmp_path / "a.txt"
     f.write_text("Chile praised Peru.", encoding="utf-8")
     from graphbuild.cli import main

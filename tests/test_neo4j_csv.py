@@ -108,8 +108,9 @@ def test_load_csv_gives_the_pushed_graph(store, tmp_path, cfg, driver, clean):  
     pushed = sink.counts(driver, cfg.database)
     assert loaded == pushed
     assert pushed["Event"] == len(data.events) and pushed["SOURCE"] == len(data.events)
-    assert sum(pushed[r] for r in pushed if r not in ("Actor", "Article", "Event", *sink.EVENT_LINKS)) \
+    assert sum(pushed[r] for r in pushed if r not in ("Actor", "Article", "Event", "PART_OF", *sink.EVENT_LINKS)) \
         == len(data.analyst_edges()) > 0
+    assert pushed["PART_OF"] == len(data.part_of) > 0
     assert len(via_csv["nodes"]) == pushed["Actor"] + pushed["Article"] + pushed["Event"]
     assert via_csv == _normalise(_graph_dump(driver, cfg))  # same properties, typed the same
 
@@ -152,10 +153,10 @@ def test_neo4j_admin_imports_the_printed_command(store, tmp_path):
     filled = lambda d: sum(1 for v in d.values() if v not in (None, "", []))  # noqa: E731
     props = (sum(filled(a.to_dict()) for a in data.actors.values())
              + sum(filled(a.to_dict()) for a in data.articles.values())
-             + sum(filled(e.to_dict()) - filled({k: getattr(e, k) for k in ("source_id", "target_id",
-                                                                             "reported_by_id")})
+             # reported_by_id is a property (check's redundancy) as well as the REPORTED_BY link
+             + sum(filled(e.to_dict()) - filled({k: getattr(e, k) for k in ("source_id", "target_id")})
                    for e in data.events.values())
              + sum(filled(e.to_dict()) - 3 for e in edges))  # source_id, relation, target_id
     assert _imported(run.stdout + run.stderr) == {
         "nodes": len(data.actors) + len(data.articles) + len(data.events),
-        "relationships": links + len(edges), "properties": props}
+        "relationships": links + len(edges) + len(data.part_of), "properties": props}

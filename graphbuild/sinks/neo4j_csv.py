@@ -51,8 +51,8 @@ class CsvFile:
 NODE_FILES = (CsvFile("actors.csv", True, "Actor", tuple(p for p in ACTOR_PROPS if p != "id")),
               CsvFile("articles.csv", True, "Article", tuple(p for p in ARTICLE_PROPS if p != "id")),
               CsvFile("events.csv", True, "Event", tuple(p for p in EVENT_PROPS if p != "id")))
-LINK_FILES = tuple(CsvFile(f"event_{rel.lower()}.csv", False, rel, (), "Event", end)
-                   for rel, (_, end) in _LINK_ATTR.items())
+LINK_FILES = (*(CsvFile(f"event_{rel.lower()}.csv", False, rel, (), "Event", end) for rel, (_, end) in _LINK_ATTR.items()),
+              CsvFile("actor_part_of.csv", False, "PART_OF", (), "Actor", "Actor"))  # actor -> its country
 
 
 def analyst_file(rel: str) -> CsvFile:
@@ -85,6 +85,9 @@ def _rows(spec: CsvFile, data: GraphData) -> Iterator[list]:
         for o in sorted(objs, key=lambda o: o.id):
             d = o.to_dict()
             yield [o.id, spec.label, *(_cell(d[p]) for p in spec.props)]
+    elif spec.label == "PART_OF":
+        for child, parent in sorted(data.part_of.items()):
+            yield [child, parent, spec.label]
     elif spec.label in _LINK_ATTR:
         attr = _LINK_ATTR[spec.label][0]
         for e in sorted(data.events.values(), key=lambda e: e.id):

@@ -274,7 +274,8 @@ class Store:
             return ladybug.Database(path, read_only=ro)
         except RuntimeError as exc:
             msg = str(exc)
-            if "WAL file is corrupted" in msg or "Checksum verification failed" in msg:
+            if "WAL file is corrupted" in msg or "Checksum verification failed" in msg or \
+                    "Reading past the end of the file" in msg and ".wal" in msg:
                 # the log ends in a transaction that never committed (full disk, crash):
                 # replay up to it, which is every committed batch
                 db = self._open_or_fail(throw_on_wal_replay_failure=False)
