@@ -145,7 +145,8 @@ def to_record(ev: RawEvent, article_id: str, original: str, field: str) -> dict:
     # surface texts from the original characters (curly quotes etc. as in the article)
     for key, r in (("source", ev.source), ("target", ev.target), ("reported_by", ev.reported_by)):
         if r is not None:
-            a, b = doc[r.start:r.end].start_char, doc[r.start:r.end].end_char
+            span = doc[slice(*r.named_span)]
+            a, b = span.start_char, span.end_char
             rec[key]["text"] = original[a:b].strip(" \"'\u201c\u201d\u2018\u2019") or original[a:b]
     return rec
 

@@ -8,7 +8,7 @@ from within-article coreference (surnames, pronouns, "the country", "the regime"
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.attrs import IDX, LENGTH, LOWER
 from spacy.matcher import PhraseMatcher
@@ -90,10 +90,31 @@ class Resolved:
     start: int
     end: int
     quality: float
+    #: (start, end) of the name a pronoun stands for ("it" -> "the Nigerian Air Force"), when named before.
+    antecedent: tuple[int, int] | None = None
+
+    @property
+    def named_span(self) -> tuple[int, int]:
+        """The tokens that name the actor: the antecedent of a pronoun, else the argument itself."""
+        return self.antecedent or (self.start, self.end)
 
     def record(self, doc: Doc) -> dict:
-        text = doc[self.start:self.end].text.strip(" \"'“”‘’")
-        return self.entry.as_record(text or doc[self.start:self.end].text)
+        a, b = self.named_span
+        text = doc[a:b].text.strip(" \"'“”‘’")
+        return self.entry.as_record(text or doc[a:b].text)
+
+
+def with_antecedent(acts: "DocActors", r: Resolved | None, named: list[Resolved] = ()) -> Resolved | None:
+    """A pronoun argument with the span of the latest earlier name of the same actor (a mention,
+    or another event's argument in ``named``), so the event names "the Nigerian Air Force"
+    rather than "it"; the actor itself is unchanged."""
+    if r is None or r.end - r.start != 1 or acts.doc[r.start].pos_ != "PRON":
+        return r
+    spans = [(m.start, m.end) for m in acts.mentions if m.entry.id == r.entry.id and m.how != "demonym"]
+    spans += [(n.start, n.end) for n in named if n.entry.id == r.entry.id and n.antecedent is None and
+              not (n.end - n.start == 1 and acts.doc[n.start].pos_ == "PRON")]
+    earlier = [sp for sp in spans if sp[1] <= r.start]
+    return replace(r, antecedent=max(earlier)) if earlier else r
 
 
 @dataclass

@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..gazetteer import load_gazetteer
-from .actors import build_matchers, find_mentions, has_actors, people_by_surname
+from .actors import build_matchers, find_mentions, has_actors, people_by_surname, with_antecedent
 from .context import issuer_of
 from .events import sentence_events
 from .lexicon import load_cues, load_lexicon
@@ -78,6 +78,10 @@ class EventFinder:
         if has_actors(acts):
             for sent in doc.sents:
                 events.extend(sentence_events(acts, sent, self.frames, self.cues, date))
+        named = [r for ev in events for r in (ev.source, ev.target, ev.reported_by) if r is not None]
+        for ev in events:  # pronoun arguments are named by what they refer to
+            ev.source, ev.target = with_antecedent(acts, ev.source, named), with_antecedent(acts, ev.target, named)
+            ev.reported_by = with_antecedent(acts, ev.reported_by, named)
         doc._.gb_events = events
         return doc
 

@@ -217,6 +217,8 @@ def _frame_fits(frame: Frame, tok: Token) -> bool:
         return False
     if "nothat" in req and any(c.dep_ == "ccomp" for c in tok.children):
         return False
+    if "transitive" in req and not any(c.dep_ in ("dobj", "obj", "nsubjpass") for c in tok.children):
+        return False
     if "oprd" in req and not any(c.dep_ in ("oprd", "acomp", "ccomp", "xcomp") and c.lower_ in req["oprd"]
                                  for c in tok.children):
         return False
@@ -735,6 +737,8 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
     if frame.relation == "PLEDGED" and any(c.dep_ == "neg" for x in _children(tok, "xcomp") for c in x.children):
         negated = True  # "vowed not to return the Golan Heights" is no pledge
     frame = recode(frame, tok, modality, negated, cues)
+    if negated and frame.relation in REFUSAL_CODES:  # "will not lift the ban on X": a refusal, CAMEO 12
+        frame, negated = replace(frame, relation="REJECTED", cameo=REFUSAL_CODES[frame.relation]), False
     if frame.relation == "ATTACKED" and frame.lemma in cues.get("verbal", ()) and \
             all(_verbal_pair(acts, s, t, cues) for s, t in pairs):
         # "Trump attacked Biden", "attacked the tax plan": words, not force
@@ -764,6 +768,11 @@ INTENT_CODES = {"SUPPORTED": "032", "RECOGNIZED": "032", "COOPERATED": "031", "P
 #: Hostile relations whose conditional announcement CAMEO codes as 13 (threaten).
 THREAT_CODES = {"REDUCED_RELATIONS": "131", "SANCTIONED": "132", "COERCED": "137", "ATTACKED": "138",
                 "MOBILIZED": "138", "REJECTED": "130", "PROTESTED": "133"}
+
+
+#: Concessions whose negation CAMEO codes as 12 (reject): "will not release", "refused to lift the ban"
+#: refuse to yield (124); the negated event would not be an edge, the refusal is one.
+REFUSAL_CODES = {"YIELDED": "124"}
 
 
 #: Relations whose bare nominal trigger ("its war", "similar attributions") refers back to the target of

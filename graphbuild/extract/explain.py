@@ -76,6 +76,8 @@ def _failed_conditions(frame, tok: Token) -> list[str]:
     if "oprd" in req and not any(c.dep_ in ("oprd", "acomp", "ccomp", "xcomp") and c.lower_ in req["oprd"] for c in kids):
         out.append(_missing("oprd", "predicative complement",
                             [repr(c.text) for c in kids if c.dep_ in ("oprd", "acomp", "ccomp", "xcomp")]))
+    if "transitive" in req and not any(c.dep_ in ("dobj", "obj", "nsubjpass") for c in kids):
+        out.append("transitive: the trigger has no direct object (\"returned to Kabul\" is a trip)")
     if "nothat" in req and any(c.dep_ == "ccomp" for c in kids):
         out.append("nothat: the trigger has a that-clause (agreeing that is a statement)")
     return out or ["a condition explain does not know (see events._frame_fits)"]

@@ -1,0 +1,100 @@
+"""Third round of real-news frames, on sentences of our own: pronouns named by their antecedent,
+refusals to concede, returns of property, money given, curfews and emergencies, suspended links,
+cyber warfare, announced acts."""
+
+from __future__ import annotations
+
+import pytest
+
+from graphbuild.ingest import RawArticle
+
+
+@pytest.fixture(scope="module")
+def run(extractor):
+    def extract(text):
+        return extractor.extract(RawArticle(id="t", text=text, date="2023-05-02"))
+    return extract
+
+
+def facts(records):
+    return {(r["source"]["country"] or r["source"]["name"], r["relation"],
+             r["target"]["country"] or r["target"]["name"]) for r in records
+            if not (r["negated"] or r["modality"] == "hypothetical")}
+
+
+def test_pronoun_argument_is_named_by_its_antecedent(run):
+    recs = run("The Kenyan army said it had shelled positions of al-Shabaab near the border.")
+    shell = [r for r in recs if r["relation"] == "ATTACKED"]
+    assert shell and shell[0]["source"]["text"] == "Kenyan army"
+    recs = run("President Emmanuel Macron phoned Chancellor Olaf Scholz and urged him to act.")
+    urge = [r for r in recs if r["relation"] == "APPEALED_TO"]
+    assert urge and urge[0]["target"]["text"] == "Olaf Scholz"
+    assert urge[0]["target"]["country"] == "DEU"
+
+
+def test_pronoun_with_no_earlier_name_keeps_its_own_text(run):
+    recs = run("They attacked the Ugandan embassy in Kinshasa.")
+    assert all(r["source"]["text"] != "" for r in recs)
+
+
+def test_refusing_to_concede_is_a_rejection(run):
+    recs = run("The Turkish government will not lift the ban on the Kurdistan Workers' Party.")
+    assert any(r["relation"] == "REJECTED" and r["cameo"] == "124" and not r["negated"] and
+               r["target"]["name"].startswith("Kurdistan") for r in recs), recs
+    assert not any(r["relation"] == "YIELDED" for r in recs)
+    recs = run("South Sudanese rebels refused to release two Kenyan pilots.")
+    assert any(r["relation"] == "REJECTED" and r["target"]["country"] == "KEN" for r in recs)
+
+
+def test_denied_concessions_that_are_not_yields_stay_negated(run):
+    recs = run("Chile did not meet with Bolivia.")
+    assert not any(r["relation"] == "REJECTED" for r in recs)
+
+
+def test_returning_property_is_a_concession(run):
+    assert ("FRA", "YIELDED", "BEN") in facts(run("France returned 26 royal treasures to Benin."))
+    # a return trip is no event
+    assert not facts(run("The French president returned to Paris on Sunday."))
+
+
+def test_money_given_is_aid(run):
+    assert ("JPN", "PROVIDED_AID", "LKA") in facts(run("Japan gave $25 million to Sri Lanka."))
+    assert ("NOR", "PROVIDED_AID", "MWI") in facts(run("Norway gave 40 million kroner and 10,000 vaccine doses to Malawi."))
+
+
+def test_sending_experts_or_peacekeepers(run):
+    assert ("ITA", "PROVIDED_AID", "TUR") in facts(run("Italy sent a team of rescuers to Turkey."))
+
+
+def test_lifting_and_removing_restrictions(run):
+    assert ("USA", "YIELDED", "VEN") in facts(run("Washington removed sanctions on Venezuela's state oil company."))
+    assert ("CHN", "YIELDED", "AUS") in facts(run("China lifted curbs on Australia's coal exports."))
+
+
+def test_curfews_and_emergencies_in_a_place(run):
+    recs = run("The Peruvian government declared a state of emergency in Lima.")
+    assert any(r["relation"] == "COERCED" and r["target"]["country"] == "PER" for r in recs)
+    recs = run("The Sri Lankan government imposed a curfew in Colombo.")
+    assert any(r["relation"] == "COERCED" and r["target"]["country"] == "LKA" for r in recs)
+
+
+def test_suspending_flights_and_trade(run):
+    assert ("MAR", "REDUCED_RELATIONS", "DZA") in facts(run("Morocco suspended flights to Algeria."))
+
+
+def test_cyber_warfare_is_an_attack(run):
+    assert ("IRN", "ATTACKED", "ISR") in facts(run("Iran launched cyber warfare against Israel."))
+
+
+def test_announced_ceasefire_has_the_announcer_as_source(run):
+    recs = run("Ethiopia announced a ceasefire with the Tigray People's Liberation Front.")
+    assert any(r["relation"] == "YIELDED" and r["source"]["country"] == "ETH" for r in recs)
+
+
+def test_outlawing_a_group_is_coercion(run):
+    recs = run("The Egyptian government outlawed the Muslim Brotherhood.")
+    assert any(r["relation"] == "COERCED" and r["source"]["country"] == "EGY" for r in recs)
+
+
+def test_pushing_someone_for_something_is_a_demand(run):
+    assert ("DEU", "DEMANDED", "POL") in facts(run("Germany pushed Poland for judicial reforms."))
