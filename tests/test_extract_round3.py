@@ -98,3 +98,27 @@ def test_outlawing_a_group_is_coercion(run):
 
 def test_pushing_someone_for_something_is_a_demand(run):
     assert ("DEU", "DEMANDED", "POL") in facts(run("Germany pushed Poland for judicial reforms."))
+
+
+def test_it_as_subject_refers_to_the_earlier_group_subject(run):
+    recs = run("The Nigerian government has made it clear it will not lift the ban on Boko Haram.")
+    assert any(r["source"]["country"] == "NGA" and r["relation"] == "REJECTED" and
+               r["source"]["text"] == "Nigerian government" for r in recs), recs
+    # a nearer subject that is no actor is what "it" refers to: no event
+    assert not facts(run("The new plan is ambitious. It will help Kenya."))
+
+
+def test_a_description_stands_for_the_organisation_in_apposition(run):
+    recs = run("The militia Ansar Dine kidnapped two Swiss nurses.")
+    assert any(r["source"]["name"] != "militia" and r["relation"] == "ATTACKED" and
+               r["target"]["country"] == "CHE" for r in recs), recs
+
+
+def test_unknown_organisation_acronyms_and_named_bodies_act(run):
+    recs = run("The MNLA returned 40 ancient manuscripts to Mali.")
+    assert any(r["source"]["text"] == "MNLA" and r["target"]["country"] == "MLI" for r in recs), recs
+    recs = run("The Federal Emergency Relief Administration sent a team of doctors to Haiti.")
+    assert any(r["relation"] == "PROVIDED_AID" and r["target"]["country"] == "HTI" for r in recs), recs
+    # a region the NER calls an organisation is no actor
+    recs = run("Germany backed the integration of the Western Balkans.")
+    assert not any(r["target"]["kind"] == "ORGANIZATION" for r in recs), recs

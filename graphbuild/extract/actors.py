@@ -21,6 +21,7 @@ from .context import NON_SPEAKERS, IssuerSpec, speaker_labels
 #: Left modifiers that belong to a noun phrase's head (titles, demonyms, names, possessors).
 NP_MODS = {"compound", "amod", "nmod", "poss", "det", "nummod", "case", "punct", "quantmod"}
 PRONOUNS_PERSON = {"he", "she", "him", "her", "his", "hers"}
+PRONOUNS_GROUP = {"it", "they"}
 PRONOUNS_SPEAKER = {"it", "they", "we", "he", "she", "i", "its", "their", "our", "his", "her", "us", "them"}
 RELATIVE = {"who", "which", "that", "whom"}
 #: First-person pronouns: the transcript speaker, else the article's issuer.
@@ -506,6 +507,14 @@ def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True
                                    country=country, role=role,
                                    cameo=(country + (role or "")) if country else None)
                 acts.add(Mention(start, end, entry, "ner-org", quality))
+            elif _organisation_name(span):
+                # "ICE returned ... to Peru", "the Mine Safety and Health Administration sent ...": an
+                # organisation the gazetteer does not know is still a party, of the country its own
+                # words name (else none)
+                country = _country_of_tokens(acts, list(span))
+                entry = ActorEntry(id=f"org-{slugify(span.text)}", name=span.text, kind="ORGANIZATION",
+                                   country=country, role=None, cameo=country)
+                acts.add(Mention(start, end, entry, "ner-org", 0.6))
         taken.update(range(start, end))
     for tok in doc:  # surname-only mentions the NER missed ("Maduro pins ...")
         if tok.i not in taken and tok.pos_ == "PROPN" and tok.text in surnames:
@@ -514,6 +523,25 @@ def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True
     _locate_titled_people(acts)
     _find_turns(acts)
     return acts
+
+
+#: Head words that make an unknown NER organisation a body that can act (not "the Western Balkans").
+ORG_NOUNS = {"administration", "agency", "enforcement", "commission", "association", "federation", "union",
+             "service", "office", "department", "bureau", "institute", "foundation", "company", "corporation",
+             "inc", "inc.", "ltd", "group", "network", "organisation", "organization", "resistance", "coalition",
+             "alliance", "authority", "board", "confederation", "society", "fund", "programme", "program",
+             "mission", "agencies", "centre", "center", "league", "congress", "assembly"}
+
+
+def _organisation_name(span: Span) -> bool:
+    """Whether an ORG entity the gazetteer lacks names an organisation: an acronym ("ICE", "FLN")
+    or a name with an organisational head word ("Immigration and Customs Enforcement")."""
+    words = [t for t in span if t.is_alpha]
+    if not words or not span.text[:1].isupper():
+        return False
+    if len(span) == 1 and 2 <= len(span.text) <= 6 and span.text.isupper():
+        return True
+    return any(t.lower_ in ORG_NOUNS for t in words)
 
 
 def has_actors(acts: DocActors | None) -> bool:
@@ -965,6 +993,11 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
         if m:
             return Resolved(m.entry, tok.i, tok.i + 1, 0.75)
         return None
+    if tok.lower_ in PRONOUNS_GROUP and tok.dep_ in ("nsubj", "nsubjpass"):
+        r = antecedent_group(acts, tok, exclude_countries, exclude_ids, depth, cues)
+        if r is not None:
+            return Resolved(r.entry, tok.i, tok.i + 1, min(r.quality, 0.75), antecedent=(r.start, r.end))
+        return None
     if lemma in cues.get("corefcountry", ()) and tok.tag_ == "NN" and \
             any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that") for c in tok.children):
         words = " ".join(c.lower_ for c in tok.children if c.dep_ in ("amod", "compound") and c.i < tok.i)
@@ -976,6 +1009,28 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
         if country:
             s, e = _span_of(tok)
             return Resolved(gaz.country_role(country, None), s, e, 0.7)
+    return None
+
+
+def antecedent_group(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_ids=frozenset(),
+                     depth: int = 0, cues: dict | None = None) -> Resolved | None:
+    """The group "it"/"they" as a subject refers to: the nearest subject before it in this sentence
+    or the one before ("The Sri Lankan government has made it clear it will not ..."), when that
+    subject is an actor other than a person; a nearer subject that is no actor ("the plan ... it")
+    ends the search."""
+    sent = tok.sent
+    for back in range(2):
+        subjects = [t for t in sent if t.dep_ in ("nsubj", "nsubjpass") and (back or t.i < tok.i)]
+        for t in reversed(subjects):
+            if t.pos_ == "PRON":
+                continue
+            r = resolve(acts, t, exclude_countries, exclude_ids, depth + 1, cues)
+            if r is None or r.entry.kind == "PERSON" or r.entry.id in exclude_ids:
+                return None
+            return r
+        if sent.start == 0:
+            break
+        sent = acts.doc[sent.start - 1].sent
     return None
 
 

@@ -556,13 +556,17 @@ def _plural_pair(tok: Token) -> bool:
     return tok.lower_ in ("they", "both") or any(c.dep_ == "nummod" and c.lower_ == "two" for c in tok.children)
 
 
+#: Kinds of actor a description in apposition may stand for: "the general manager of X, Dr Ali
+#: Tamim", "the group al-Nusra Front", "the agency, UNHCR" (not places: "the capital, Sanaa").
+APPOSITIVE_KINDS = {"PERSON", "GROUP", "IGO", "ORGANIZATION"}
+
+
 def _named_appositive(acts: DocActors, tok: Token) -> Token:
-    """A description with a named person in apposition ("the general manager of X, Dr Ali Tamim")
-    stands for the person."""
+    """A description with a named person or organisation in apposition stands for it."""
     if acts.mention_at(tok) is None:
         for c in tok.children:
             m = acts.mention_at(c)
-            if c.dep_ == "appos" and m is not None and m.entry.kind == "PERSON":
+            if c.dep_ == "appos" and m is not None and m.entry.kind in APPOSITIVE_KINDS:
                 return c
     return tok
 
