@@ -666,7 +666,9 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
     # targets: the first slot that yields an actor (or an OTHER where the frame allows it)
     targets: list[Resolved] = []
     others: list[Resolved] = []
-    for slot in () if between else frame.targets:
+    other_slot = None
+    slots = frame.targets + LOCATED_SLOTS if frame.relation in LOCATED else frame.targets
+    for slot in () if between else slots:
         toks = _slot(tok, slot)
         notes: list[dict] = []
         t_slots.append({"slot": slot, "tokens": notes})
@@ -684,17 +686,22 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                 if trip is not None:
                     r, how = trip, "people of the country the traveller visits"
             if r is None and slot in frame.allow_other:
-                if not others:  # a non-actor target, kept only when no slot names an actor
-                    others = [o for o in [other_target(t)] if o is not None]
-                notes.append(_arg_note(t, others[0] if others else None, "non-actor target (+other), used only if "
-                                       "no slot names an actor", None if others else "not an actor"))
+                # non-actor targets (each conjunct: "release the soldiers and policemen") of the first
+                # slot that has them, kept only when no slot names an actor
+                o = other_target(t) if other_slot in (None, slot) else None
+                if o is not None and all(o.entry.id != x.entry.id for x in others):
+                    others.append(o)
+                    other_slot = slot
+                notes.append(_arg_note(t, o, "non-actor target (+other), used only if "
+                                       "no slot names an actor", None if o is not None else "not an actor"))
                 continue
-            if r is not None and slot.startswith("place") and r.entry.country in acts.gaz.countries:
+            last = slot.rpartition(".")[2]
+            if r is not None and last.startswith("place") and r.entry.country in acts.gaz.countries:
                 # a place stands for its country ("travel to Madrid"), or for its government ("protest in Madrid")
-                place = acts.gaz.country_role(r.entry.country, "GOV") if slot.startswith("placegov:") \
+                place = acts.gaz.country_role(r.entry.country, "GOV") if last.startswith("placegov:") \
                     else acts.gaz.countries[r.entry.country]
-                r = Resolved(place, r.start, r.end, r.quality * (0.8 if slot.startswith("placegov:") else 1.0))
-                how = "a place: its government" if slot.startswith("placegov:") else "a place: its country"
+                r = Resolved(place, r.start, r.end, r.quality * (0.8 if last.startswith("placegov:") else 1.0))
+                how = "a place: its government" if last.startswith("placegov:") else "a place: its country"
             # media may be on the receiving end ("arrested a journalist"), never the actor of a report
             why = _rejected(r, t, excl_ids)
             if why is None and any(r.entry.id == x.entry.id for x in targets):
@@ -782,6 +789,13 @@ REFUSAL_CODES = {"YIELDED": "124"}
 #: Relations whose bare nominal trigger ("its war", "similar attributions") refers back to the target of
 #: an earlier event of that relation: True when it must be by the same source.
 REFERS_BACK = {"ATTACKED": True, "BLAMED": False}
+
+
+#: Material acts that happen somewhere: with no party named in the frame's slots, the place they happen
+#: in is the target, as its country ("killed 23 people in Tel Aviv", "a ceasefire ... in Somalia",
+#: "suspended aid deliveries in Borno State"); CAMEO codes unnamed victims by location the same way.
+LOCATED = {"ATTACKED", "COERCED", "PROVIDED_AID", "YIELDED", "MOBILIZED"}
+LOCATED_SLOTS = ("place:in", "place:throughout", "place:across", "dobj.place:in", "dobj.place:throughout")
 
 
 #: Relations whose unnamed perpetrator (a role noun with no country, a weapon) is kept as kind OTHER.
