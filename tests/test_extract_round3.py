@@ -122,3 +122,35 @@ def test_unknown_organisation_acronyms_and_named_bodies_act(run):
     # a region the NER calls an organisation is no actor
     recs = run("Germany backed the integration of the Western Balkans.")
     assert not any(r["target"]["kind"] == "ORGANIZATION" for r in recs), recs
+
+
+def test_a_material_act_with_no_named_party_targets_the_place(run):
+    recs = run("Two Chadian suicide bombers killed 23 people in Maiduguri, Nigeria.")
+    assert any(r["relation"] == "ATTACKED" and r["source"]["country"] == "TCD" and
+               r["target"]["country"] == "NGA" for r in recs), recs
+    # not the source's own country: a located act needs another party
+    recs = run("The Colombian army killed 12 guerrillas in Colombia.")
+    assert not any(r["source"]["country"] == "COL" and r["target"]["kind"] == "COUNTRY" for r in recs), recs
+
+
+def test_every_conjunct_of_a_non_actor_target(run):
+    recs = run("The Libyan militia released 40 hostages and 12 trucks.")
+    texts = {r["target"]["text"] for r in recs if r["relation"] == "YIELDED"}
+    assert {"40 hostages", "12 trucks"} <= texts, recs
+
+
+def test_agentless_arrest_is_by_the_authorities_of_the_place(run):
+    recs = run("Opposition leader Ali Bongo was detained in Gabon.")
+    assert any(r["relation"] == "COERCED" and r["source"]["id"] == "GAB-GOV" for r in recs), recs
+    # with an agent, the agent acts
+    recs = run("Opposition leader Ali Bongo was detained in Gabon by French soldiers.")
+    assert all(r["source"]["country"] == "FRA" for r in recs if r["relation"] == "COERCED"), recs
+
+
+def test_provide_someone_with_something(run):
+    assert ("USA", "PROVIDED_AID", "EGY") in facts(run("The United States provided Egypt with $1 billion in loans."))
+
+
+def test_a_renewed_ceasefire_is_the_renewers(run):
+    recs = run("The Sudanese government renewed a ceasefire with the SPLM-North rebels.")
+    assert any(r["relation"] == "YIELDED" and r["source"]["country"] == "SDN" for r in recs), recs

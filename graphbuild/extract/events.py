@@ -653,6 +653,13 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                     sources.append(o)
                     perpetrator = True
                     t_src.append(_arg_note(s, o, "an unnamed perpetrator of force (kind OTHER)", None))
+    if not sources and not src_toks and frame.relation in STATE_ACTS and frame.pos == "VERB" and _is_passive(tok):
+        for p in _places(tok, "in"):  # "X was arrested in Niger": no agent, the authorities of the place
+            m = acts.mention_at(p)
+            if m is not None and m.entry.country in acts.gaz.countries:
+                sources.append(Resolved(acts.gaz.country_role(m.entry.country, "GOV"), m.start, m.end, 0.6))
+                t_src.append(_arg_note(p, sources[-1], "the authorities where an agentless act of the state happened", None))
+                break
     if not sources:
         if trace is not None:
             trace["why_not"] = ("no subject" if frame.pos == "VERB" else
@@ -704,6 +711,8 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                 how = "a place: its government" if last.startswith("placegov:") else "a place: its country"
             # media may be on the receiving end ("arrested a journalist"), never the actor of a report
             why = _rejected(r, t, excl_ids)
+            if why is None and slot in LOCATED_SLOTS and r.entry.country in excl:
+                why = "the source's own country (a located act needs another party)"
             if why is None and any(r.entry.id == x.entry.id for x in targets):
                 why = "already a target"
             notes.append(_arg_note(t, r, how if r is not None else None, why))
@@ -796,6 +805,11 @@ REFERS_BACK = {"ATTACKED": True, "BLAMED": False}
 #: "suspended aid deliveries in Borno State"); CAMEO codes unnamed victims by location the same way.
 LOCATED = {"ATTACKED", "COERCED", "PROVIDED_AID", "YIELDED", "MOBILIZED"}
 LOCATED_SLOTS = ("place:in", "place:throughout", "place:across", "dobj.place:in", "dobj.place:throughout")
+
+
+#: Acts only a state does (arrest, detain, jail, sentence, deport): an agentless passive's agent is
+#: the government of the place it happened in ("was arrested on Monday in Niger").
+STATE_ACTS = {"COERCED"}
 
 
 #: Relations whose unnamed perpetrator (a role noun with no country, a weapon) is kept as kind OTHER.
