@@ -154,3 +154,12 @@ def test_provide_someone_with_something(run):
 def test_a_renewed_ceasefire_is_the_renewers(run):
     recs = run("The Sudanese government renewed a ceasefire with the SPLM-North rebels.")
     assert any(r["relation"] == "YIELDED" and r["source"]["country"] == "SDN" for r in recs), recs
+
+
+def test_news_agent_nouns_take_their_country(run):
+    recs = run("Russian hackers launched cyber attacks on Estonia.")
+    assert any(r["source"]["id"] == "RUS-REB" and r["target"]["country"] == "EST" for r in recs), recs
+    recs = run("A group of Chinese hackers launched attacks on Taiwan.")
+    assert any(r["source"]["country"] == "CHN" and r["target"]["country"] == "TWN" for r in recs), recs
+    recs = run("Kenyan investigators shared intelligence with Uganda.")
+    assert any(r["source"]["id"] == "KEN-COP" and r["target"]["country"] == "UGA" for r in recs), recs
