@@ -163,3 +163,21 @@ def test_news_agent_nouns_take_their_country(run):
     assert any(r["source"]["country"] == "CHN" and r["target"]["country"] == "TWN" for r in recs), recs
     recs = run("Kenyan investigators shared intelligence with Uganda.")
     assert any(r["source"]["id"] == "KEN-COP" and r["target"]["country"] == "UGA" for r in recs), recs
+
+
+def test_ap_style_cease_fire_is_one_word(run, extractor):
+    doc = extractor.nlp("The army announced a cease-fire.")
+    assert "cease-fire" in [t.text for t in doc]
+    recs = run("Colombia announced a cease-fire with the National Liberation Army.")
+    assert any(r["relation"] == "YIELDED" and r["source"]["country"] == "COL" and r["cameo"] == "0871"
+               for r in recs), recs
+
+
+def test_blockades_imposed_on_a_place(run):
+    recs = run("Saudi Arabia imposed a blockade on Qatar.")
+    assert ("SAU", "ATTACKED", "QAT") in facts(recs)
+
+
+def test_aid_suspended_in_a_place(run):
+    recs = run("The World Food Programme suspended food deliveries in Yemen.")
+    assert any(r["relation"] == "REDUCED_RELATIONS" and r["target"]["country"] == "YEM" for r in recs), recs

@@ -43,11 +43,22 @@ def load_pipeline(model: str | None = None, actors_file: str | None = None, data
     missing = {"parser", "ner"} - set(nlp.pipe_names)
     if missing or not any(p in nlp.pipe_names for p in ("lemmatizer", "trainable_lemmatizer")):
         raise UserError(f"spaCy model {name!r} lacks a parser, NER or lemmatizer")
+    _single_tokens(nlp)
     nlp.add_pipe("graphbuild_paragraphs", before="parser")
     nlp.add_pipe("graphbuild_actors", config={"data_dir": data_dir, "actor_files": [actors_file] if actors_file else []})
     nlp.add_pipe("graphbuild_events", config={"verb_files": [verbs_file] if verbs_file else []})
     _predict_only(nlp)
     return nlp
+
+
+def _single_tokens(nlp) -> None:
+    """Hyphenated words that are one word (cues.tsv ``token``: AP style "cease-fire") stay one token,
+    so the lexicon's noun row, not "fire", is their trigger."""
+    from spacy.symbols import ORTH
+    from .lexicon import load_cues
+    for word in load_cues().get("token", ()):
+        for form in {word, word.capitalize()}:
+            nlp.tokenizer.add_special_case(form, [{ORTH: form}])
 
 
 def _chain_forward():
