@@ -181,3 +181,20 @@ def test_blockades_imposed_on_a_place(run):
 def test_aid_suspended_in_a_place(run):
     recs = run("The World Food Programme suspended food deliveries in Yemen.")
     assert any(r["relation"] == "REDUCED_RELATIONS" and r["target"]["country"] == "YEM" for r in recs), recs
+
+
+def test_attributing_a_hostile_act_is_an_accusation(run):
+    recs = run("The British government has assessed that Russian hackers launched attacks on Estonian networks.")
+    assert any(r["relation"] == "BLAMED" and r["source"]["country"] == "GBR" and r["target"]["country"] == "RUS"
+               for r in recs), recs
+    assert any(r["relation"] == "ATTACKED" and r["source"]["country"] == "RUS" for r in recs), recs
+    recs = run("Canada shared its assessment that Iranian forces shot down the airliner over Ukraine.")
+    assert any(r["relation"] == "BLAMED" and r["source"]["country"] == "CAN" and r["target"]["country"] == "IRN"
+               for r in recs), recs
+
+
+def test_saying_or_attributing_cooperation_is_no_accusation(run):
+    recs = run("The British government has assessed that Russia provided aid to Syria.")
+    assert not any(r["relation"] == "BLAMED" for r in recs), recs
+    recs = run("France said Russian forces attacked Ukrainian positions.")
+    assert not any(r["relation"] == "BLAMED" for r in recs), recs

@@ -460,10 +460,62 @@ def sentence_events(acts: DocActors, sent: Span, frames: dict, cues: dict, artic
         _keep(found, fallback)
     for ev in obligation_events(acts, sent, cues, article_date):
         found.setdefault((ev.source.entry.id, ev.frame.relation, ev.target.entry.id), ev)
+    for ev in attribution_events(acts, list(found.values()), cues):
+        found.setdefault((ev.source.entry.id, ev.frame.relation, ev.target.entry.id), ev)
     # a noun that is part of a verbal trigger ("halted aid", "launched an attack") is no event of its own
     verbal = {t.i for ev in found.values() if ev.frame.pos == "VERB" and ev.target.entry.kind != "OTHER"
               for t in ev.trigger_tokens if t.i != ev.trigger.i}
     return [ev for ev in found.values() if not (ev.frame.pos == "NOUN" and ev.trigger.i in verbal)]
+
+
+ATTRIBUTION_FRAME = Frame(lemma="assess", pos="VERB", requires={}, targets=("ccomp",), allow_other=frozenset(),
+                          relation="BLAMED", cameo="112", confidence=0.65)
+#: Hostile acts whose attribution to their actor is an accusation (CAMEO 112).
+ACCUSABLE = {"ATTACKED", "COERCED", "THREATENED"}
+
+
+def _attributing_word(tok: Token, cues: dict) -> Token | None:
+    """The verb or noun of attribution ("has assessed that", "its assessment that", "claimed") whose
+    clause holds the trigger, if any."""
+    t = tok
+    for _ in range(6):
+        if t.head.i == t.i or t.dep_ not in CLAUSE_LINKS:
+            return None
+        t = t.head
+        if t.lemma_.lower() in cues.get("attribution", ()):
+            return t
+    return None
+
+
+def attribution_events(acts: DocActors, events: list[RawEvent], cues: dict) -> list[RawEvent]:
+    """"The United States has assessed that Russia launched cyber attacks", "Tamim claimed Houthis
+    attacked journalists": whoever attributes a hostile act to its actor accuses them (BLAMED)."""
+    out = []
+    for ev in events:
+        if ev.frame.relation not in ACCUSABLE or ev.negated or ev.modality == "hypothetical" or \
+                ev.source.entry.kind == "OTHER":
+            continue
+        word = _attributing_word(ev.trigger, cues)
+        if word is None:
+            continue
+        if word.pos_ in VERBAL:
+            accusers = subject_tokens(word)
+        else:  # "its assessment that": the possessor, else the subject of the verb it is the object of
+            poss = _children(word, "poss")
+            accusers = [b for b in [_bound_possessor(acts, p) if p.pos_ == "PRON" else p for p in poss] if b is not None] \
+                or subject_tokens(_clause_verb(word))
+        for a in accusers:
+            r = resolve(acts, a, set(), cues=cues)
+            if r is None or r.entry.id == ev.source.entry.id or r.entry.kind == "OTHER" or \
+                    (r.entry.country and r.entry.country == ev.source.entry.country):
+                continue
+            modality, negated = _modality_negation(word, cues, False)
+            out.append(RawEvent(frame=replace(ATTRIBUTION_FRAME, lemma=word.lemma_.lower(), pos=word.pos_ if word.pos_ == "NOUN" else "VERB"),
+                                trigger=word, source=r, target=ev.source, reported_by=None, negated=negated,
+                                modality=modality, date=ev.date, confidence=round(0.65 * min(r.quality, 1.0), 3),
+                                trigger_tokens=[word]))
+            break
+    return out
 
 
 DEMAND_FRAME = Frame(lemma="must", pos="AUX", requires={}, targets=("nsubj",), allow_other=frozenset(),
