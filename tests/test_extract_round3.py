@@ -129,6 +129,9 @@ def test_a_material_act_with_no_named_party_targets_the_place(run):
     assert any(r["relation"] == "ATTACKED" and r["source"]["country"] == "TCD" and
                r["target"]["country"] == "NGA" for r in recs), recs
     # not the source's own country: a located act needs another party
+    # an unnamed perpetrator takes no place for a victim
+    recs = run("Unidentified gunmen killed 17 people in Pakistan.")
+    assert not any(r["target"]["kind"] == "COUNTRY" for r in recs), recs
     recs = run("The Colombian army killed 12 guerrillas in Colombia.")
     assert not any(r["source"]["country"] == "COL" and r["target"]["kind"] == "COUNTRY" for r in recs), recs
 

@@ -726,7 +726,8 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
     targets: list[Resolved] = []
     others: list[Resolved] = []
     other_slot = None
-    slots = frame.targets + LOCATED_SLOTS if frame.relation in LOCATED else frame.targets
+    # an unnamed perpetrator ("a hotel fire kills 17 in Delhi") takes no place for a victim
+    slots = frame.targets + LOCATED_SLOTS if frame.relation in LOCATED and not perpetrator else frame.targets
     for slot in () if between else slots:
         toks = _slot(tok, slot)
         notes: list[dict] = []
