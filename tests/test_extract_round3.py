@@ -201,3 +201,14 @@ def test_saying_or_attributing_cooperation_is_no_accusation(run):
     assert not any(r["relation"] == "BLAMED" for r in recs), recs
     recs = run("France said Russian forces attacked Ukrainian positions.")
     assert not any(r["relation"] == "BLAMED" for r in recs), recs
+
+
+def test_no_longer_negates(run):
+    recs = run("The Kenyan president will no longer travel to Uganda on Monday.")
+    assert all(r["negated"] for r in recs if r["relation"] == "CONSULTED") and recs, recs
+
+
+def test_offering_condolences_is_a_statement_not_a_pledge(run):
+    recs = run("Chile offered condolences to the people of Ecuador.")
+    assert not any(r["relation"] == "PLEDGED" for r in recs), recs
+    assert ("CHL", "PLEDGED", "ECU") in facts(run("Chile offered help to the people of Ecuador."))

@@ -217,6 +217,8 @@ def _frame_fits(frame: Frame, tok: Token) -> bool:
         return False
     if "nothat" in req and any(c.dep_ == "ccomp" for c in tok.children):
         return False
+    if "notobj" in req and any(c.dep_ in ("dobj", "obj") and c.lemma_.lower() in req["notobj"] for c in tok.children):
+        return False
     if "transitive" in req and not any(c.dep_ in ("dobj", "obj", "nsubjpass") for c in tok.children):
         return False
     if "oprd" in req and not any(c.dep_ in ("oprd", "acomp", "ccomp", "xcomp") and c.lower_ in req["oprd"]
@@ -259,7 +261,9 @@ def _speaker(tok: Token, cues: dict) -> Token | None:
 
 def _modality_negation(tok: Token, cues: dict, reported: bool) -> tuple[str, bool]:
     """Walk from the trigger up its clause chain collecting hedges, futures, intent and negation."""
-    negated = any(c.dep_ == "neg" for c in tok.children)
+    # "not", "never"; "no longer" ("will no longer travel to Egypt")
+    negated = any(c.dep_ == "neg" or c.dep_ == "advmod" and any(n.dep_ == "neg" for n in c.children)
+                  for c in tok.children)
     modality = None
     t = tok
     hops = 0
