@@ -212,3 +212,13 @@ def test_offering_condolences_is_a_statement_not_a_pledge(run):
     recs = run("Chile offered condolences to the people of Ecuador.")
     assert not any(r["relation"] == "PLEDGED" for r in recs), recs
     assert ("CHL", "PLEDGED", "ECU") in facts(run("Chile offered help to the people of Ecuador."))
+
+
+def test_positions_and_bases_of_a_group_stand_for_it(run):
+    recs = run("Turkish jets bombed positions of the Kurdistan Workers' Party in northern Iraq.")
+    assert any(r["relation"] == "ATTACKED" and r["target"]["name"].startswith("Kurdistan") for r in recs), recs
+
+
+def test_a_descriptive_noun_split_off_a_named_subject(run):
+    recs = run("The rebel Free Syrian Army on Wednesday threatened Hezbollah.")
+    assert any(r["relation"] == "THREATENED" and r["source"]["id"] == "syr-fsa" for r in recs), recs

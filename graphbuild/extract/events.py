@@ -71,7 +71,9 @@ def subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
         return []
     if _is_passive(verb):
         return _prep_objects(verb, {"by"})
-    subj = _child(verb, "nsubj", "csubj")
+    # two subjects are a parser slip ("The rebel | Free Syrian Army threatened"): the nearer is the head
+    subjs = _children(verb, "nsubj", "csubj")
+    subj = subjs[-1] if subjs else None
     if subj is not None:
         if subj.lower_ in RELATIVE and verb.dep_ == "relcl":
             return conjuncts(verb.head)
