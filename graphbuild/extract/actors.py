@@ -534,13 +534,14 @@ ORG_NOUNS = {"administration", "agency", "enforcement", "commission", "associati
 
 
 def _organisation_name(span: Span) -> bool:
-    """Whether an ORG entity the gazetteer lacks names an organisation: an acronym ("ICE", "FLN")
-    or a name with an organisational head word ("Immigration and Customs Enforcement")."""
+    """Whether an ORG entity the gazetteer lacks names an organisation: a name with an organisational
+    head word ("Immigration and Customs Enforcement", "the Nigerian Union of Teachers"); a bare
+    acronym may as well be a technology ("DRM") and is left out."""
     words = [t for t in span if t.is_alpha]
     if not words or not span.text[:1].isupper():
         return False
-    if len(span) == 1 and 2 <= len(span.text) <= 6 and span.text.isupper():
-        return True
+    if span[-1].is_stop and span[-1].is_lower:
+        return False  # a cut span, "the Control Centre of": a better name is around it
     return any(t.lower_ in ORG_NOUNS for t in words)
 
 
@@ -1014,23 +1015,19 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
 
 def antecedent_group(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_ids=frozenset(),
                      depth: int = 0, cues: dict | None = None) -> Resolved | None:
-    """The group "it"/"they" as a subject refers to: the nearest subject before it in this sentence
-    or the one before ("The Sri Lankan government has made it clear it will not ..."), when that
-    subject is an actor other than a person; a nearer subject that is no actor ("the plan ... it")
-    ends the search."""
-    sent = tok.sent
-    for back in range(2):
-        subjects = [t for t in sent if t.dep_ in ("nsubj", "nsubjpass") and (back or t.i < tok.i)]
-        for t in reversed(subjects):
-            if t.pos_ == "PRON":
-                continue
-            r = resolve(acts, t, exclude_countries, exclude_ids, depth + 1, cues)
-            if r is None or r.entry.kind == "PERSON" or r.entry.id in exclude_ids:
-                return None
-            return r
-        if sent.start == 0:
-            break
-        sent = acts.doc[sent.start - 1].sent
+    """The group "it"/"they" as a subject refers to: the nearest subject before it whose clause holds
+    the pronoun's ("The Sri Lankan government has made it clear it will not ..."), when that
+    subject is an actor other than a person; a nearer such subject that is no actor ("The plan
+    says it will ...") ends the search. Across sentences "it" is too often a thing to guess."""
+    ancestors = set(t.i for t in tok.ancestors)
+    subjects = [t for t in tok.sent if t.dep_ in ("nsubj", "nsubjpass") and t.i < tok.i and t.pos_ != "PRON"]
+    for t in reversed(subjects):
+        if t.head.i not in ancestors:
+            continue  # only a subject whose clause holds the pronoun's ("X made it clear it will ...")
+        r = resolve(acts, t, exclude_countries, exclude_ids, depth + 1, cues)
+        if r is None or r.entry.kind == "PERSON" or r.entry.id in exclude_ids:
+            return None
+        return r
     return None
 
 

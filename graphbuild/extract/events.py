@@ -71,9 +71,11 @@ def subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
         return []
     if _is_passive(verb):
         return _prep_objects(verb, {"by"})
-    # two subjects are a parser slip ("The rebel | Free Syrian Army threatened"): the nearer is the head
     subjs = _children(verb, "nsubj", "csubj")
-    subj = subjs[-1] if subjs else None
+    subj = subjs[0] if subjs else None
+    if len(subjs) > 1 and subjs[-1].ent_type_ in ("ORG", "GPE", "NORP", "PERSON") and \
+            all(c.dep_ in ("det", "amod", "compound") for c in subjs[0].children):
+        subj = subjs[-1]  # a parser slip, "The rebel | Free Syrian Army threatened": the name is the head
     if subj is not None:
         if subj.lower_ in RELATIVE and verb.dep_ == "relcl":
             return conjuncts(verb.head)
@@ -772,6 +774,8 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
             why = _rejected(r, t, excl_ids)
             if why is None and slot in LOCATED_SLOTS and r.entry.country in excl:
                 why = "the source's own country (a located act needs another party)"
+            if why is None and slot in LOCATED_SLOTS and frame.relation in NEEDS_VICTIM and not others:
+                why = "no victim named: a place where force is used is not its target (\"fighting in Mosul\")"
             if why is None and any(r.entry.id == x.entry.id for x in targets):
                 why = "already a target"
             notes.append(_arg_note(t, r, how if r is not None else None, why))
@@ -863,6 +867,8 @@ REFERS_BACK = {"ATTACKED": True, "BLAMED": False}
 #: in is the target, as its country ("killed 23 people in Tel Aviv", "a ceasefire ... in Somalia",
 #: "suspended aid deliveries in Borno State"); CAMEO codes unnamed victims by location the same way.
 LOCATED = {"ATTACKED", "COERCED", "PROVIDED_AID", "YIELDED", "MOBILIZED"}
+#: ... but force and coercion take the place only for unnamed victims ("killed 23 people in Tel Aviv").
+NEEDS_VICTIM = {"ATTACKED", "COERCED"}
 LOCATED_SLOTS = ("place:in", "place:throughout", "place:across", "dobj.place:in", "dobj.place:throughout")
 
 
