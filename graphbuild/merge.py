@@ -109,9 +109,10 @@ class GraphData:
         first) and its event."""
         for key in ("source", "target", "reported_by"):
             if rec.get(key):
-                if rec[key].get("org"):
-                    self.add_actor(actor_from_record(rec[key]["org"]))
-                self.add_actor(actor_from_record(rec[key]))
+                actor, org = actor_from_record(rec[key]), rec[key].get("org")
+                if org and self.actors.get(actor.id, actor).org in (None, actor.org):
+                    self.add_actor(actor_from_record(org))  # only an organisation the actor keeps
+                self.add_actor(actor)
         event = event_from_record(rec)
         self.events[event.id] = event
         if event.article_id not in self.articles:

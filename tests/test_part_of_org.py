@@ -143,3 +143,23 @@ def test_rdf_part_of_the_organisation_validates(org_store):
     g.add((ns.actor(ASSADI), ns.gb.partOf, ns.actor(SANDERS)))  # a person is no organisation
     g.remove((ns.actor(ASSADI), ns.gb.partOf, ns.actor(PMF)))
     assert not rdf.validate(g).conforms
+
+
+def test_a_second_organisation_for_the_same_person_is_not_kept(org_records, tmp_path):
+    """The first organisation wins (as the first known country does); the other one, named by no
+    event, is no node of its own, in one batch or in the next."""
+    first = [r for r in org_records if r["source"]["id"] == ASSADI]
+    other = json.loads(json.dumps(first))
+    for r in other:
+        r["id"] += "-other"
+        r["article_id"] = "other"
+        r["source"]["org"] = dict(r["source"]["org"], id="org-other-militia", name="Other Militia")
+    data = GraphData()
+    data.add_records(first + other)
+    assert data.part_of[ASSADI] == PMF and "org-other-militia" not in data.actors
+    path = tmp_path / "g.lbdb"
+    build_from_records(path, [Article(id="pmf")], first)
+    build_from_records(path, [Article(id="other")], other)
+    _, rows = st.run_query(path, "MATCH (a:Actor) WHERE NOT EXISTS { MATCH (a)-[]-() } RETURN a.id")
+    assert rows == [] and st.read_graph(path).part_of[ASSADI] == PMF
+    assert "org-other-militia" not in st.read_graph(path).actors

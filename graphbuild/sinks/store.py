@@ -591,6 +591,13 @@ def _write_actors(conn: Store, data: GraphData) -> int:
         if merged.to_dict() != before:  # unchanged: no write (most actors of a long build)
             rows[merged.id] = merged.to_dict()
         merged_actors.append(merged)
+    # an organisation of the batch that the stored actor does not keep (it has another) is left out
+    named = {x for e in data.events.values() for x in (e.source_id, e.target_id, e.reported_by_id)}
+    unused = ({a.org for a in data.actors.values() if a.org} - {a.org for a in merged_actors} - named
+              - set(stored))
+    merged_actors = [a for a in merged_actors if a.id not in unused]
+    for aid in unused:
+        rows.pop(aid, None)
     # organisations named by an earlier batch are stored, not in this one
     orgs = sorted({a.org for a in merged_actors if a.org and a.org not in data.actors})
     known = set(data.actors) | ({r[0] for r in conn.execute(
