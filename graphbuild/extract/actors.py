@@ -8,7 +8,7 @@ from within-article coreference (surnames, pronouns, "the country", "the regime"
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.attrs import IDX, LENGTH, LOWER
 from spacy.matcher import PhraseMatcher
@@ -437,6 +437,12 @@ def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True
             acts.mentions[acts.mentions.index(m)] = new
             for i in range(m.start, m.end):
                 acts.by_token[i] = new
+    for i, m in enumerate(acts.mentions):  # "Hassan Nasrallah, a spokesman for Hezbollah": PART_OF it
+        org = person_org(acts, doc[m.start:m.end]) if m.how == "person" and m.entry.kind == "PERSON" else None
+        if org is not None:
+            acts.mentions[i] = Mention(m.start, m.end, replace(m.entry, org=org), m.how, m.quality)
+            for t in range(m.start, m.end):
+                acts.by_token[t] = acts.mentions[i]
     surnames: dict[str, ActorEntry] = dict(prior_people or {})
     for m in sorted(acts.mentions, key=lambda m: m.start):
         if m.entry.kind == "PERSON" and m.end - m.start >= 2:
