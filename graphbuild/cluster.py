@@ -106,11 +106,11 @@ def dashboard_link(client) -> str | None:
 
 # ------------------------------------------------------------------- the worker side
 
-#: Loaded extractors of this worker process, by (model, actors-file digest).
 #: ``stored(ids) -> {article id: (stored Article, JSONL records)}`` of articles stored by the
 #: workers' extractor (whether their text is unchanged is for the reader of the article to tell).
 StoredLookup = Callable[[list[str]], dict[str, tuple[Article, str]]]
 
+#: Loaded extractors of this worker process, by (model, actors-file digest).
 _EXTRACTORS: dict[tuple, object] = {}
 _LOCK = threading.Lock()
 
@@ -471,6 +471,8 @@ def dask_stream(inputs: list[str], client, *, model: str | None = None,
     articles stored unchanged by the workers' extractor are not extracted but yielded
     ``unchanged`` with their stored records (the client compares the articles it read; the
     workers those they read themselves)."""
+    if parts_out is not None and stored is not None:
+        raise ValueError("skipped articles have no records for part files: give parts_out or stored")
     plugin = plugin or setup_workers(client, model, actors_file)
     actors = plugin.actors
     token = uuid.uuid4().hex[:12]
@@ -486,7 +488,7 @@ def dask_stream(inputs: list[str], client, *, model: str | None = None,
                     del hits[w.id]
             known = {k: records for k, (_, records) in hits.items()}
             work = [w for w in work if not (isinstance(w, RawArticle) and w.id in hits)]
-            expect = {k: art for k, (art, _) in hits.items()}
+            expect = {w.id: hits[w.id][0] for w in work if w.id in hits}  # for the workers to compare
             fut = None
             if work:
                 fut = client.submit(extract_window, work, plugin.key, model, actors, expect, pure=False,
@@ -580,7 +582,7 @@ def run_extraction_dask(inputs: Iterable[str], spec: str, *, model: str | None =
     if announce is not None and link:
         announce(f"Dask dashboard: {link}")
     if announce is not None and fingerprint is None and stored_for is not None:
-        announce("the Dask workers run different extractors: every article is extracted")
+        announce("the Dask workers report no common extractor fingerprint: every article is extracted")
     stored = stored_for(fingerprint) if stored_for is not None and fingerprint else None
     stream = dask_stream(list(inputs), client, model=model, actors_file=actors_file,
                          local_cluster=parse_spec(spec)[0] == "local", progress=progress,
