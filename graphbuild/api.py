@@ -124,17 +124,19 @@ def push_neo4j(data: GraphData, quiet: bool = True):
 _NAME = re.compile(r"^[A-Za-z_][\w-]*$")
 
 
-def run_query(store: str | Path, query: str, params: dict | None = None, as_frame: bool = False):
+def run_query(store: str | Path, query: str, params: dict | None = None, as_frame: bool = False,
+              by: str | None = None):
     """Run a library query (by name, e.g. ``"top_actors"``), a ``.cypher`` file, or Cypher text
     read-only on the store: ``(columns, rows)``, or a pandas DataFrame with ``as_frame``.
 
     Library queries get their declared defaults and refuse unknown or missing parameters,
-    exactly as ``graphbuild query`` does.
+    exactly as ``graphbuild query`` does; ``by="country"`` runs a library query's roll-up
+    (``query --by country``).
     """
     from .sinks import store as st  # st.run_query refuses anything but reading, for every source
-    if _NAME.match(query) or query.endswith(".cypher"):
-        q = find_query(query)
-        return st.run_query(store, q.text, bind(q, params or {}), as_frame=as_frame)
+    if by is not None or _NAME.match(query) or query.endswith(".cypher"):
+        q = find_query(query, by=by)
+        return st.run_query(store, q.text, bind(q, params or {}), as_frame=as_frame, by_country=by == "country")
     return st.run_query(store, query, params, as_frame=as_frame)
 
 

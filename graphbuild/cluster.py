@@ -106,6 +106,10 @@ def dashboard_link(client) -> str | None:
 
 # ------------------------------------------------------------------- the worker side
 
+#: ``stored(ids) -> {article id: (stored Article, JSONL records)}`` of articles stored by the
+#: workers' extractor (whether their text is unchanged is for the reader of the article to tell).
+StoredLookup = Callable[[list[str]], dict[str, tuple[Article, str]]]
+
 #: Loaded extractors of this worker process, by (model, actors-file digest).
 _EXTRACTORS: dict[tuple, object] = {}
 _LOCK = threading.Lock()
@@ -234,10 +238,20 @@ def _read_refs(refs: list[LineRef]) -> list[RawArticle | str]:
     return out
 
 
-def extract_window(items: list, key: tuple, model: str | None, actors) -> list[tuple]:
-    """Worker task: ``(article, records, problem)`` for each article of one window."""
+def worker_fingerprint(model: str | None, actors) -> str:
+    """Worker task: the extractor fingerprint of this worker's graphbuild (code, data, model)."""
+    from .versions import extractor_fingerprint
+    return extractor_fingerprint(model, sent=actors)
+
+
+def extract_window(items: list, key: tuple, model: str | None, actors,
+                   expect: dict[str, Article] | None = None) -> list[tuple]:
+    """Worker task: ``(article, records, problem)`` for each article of one window; an article
+    that reads as ``expect`` has it (stored unchanged by this extractor) is not extracted:
+    ``(article, None, None)``."""
     from distributed import get_worker
     worker = get_worker()
+    expect = expect or {}
     extractor = _load(key, model, actors, worker.address, worker.local_directory)
     resolved: list[RawArticle | str] = []
     i = 0
@@ -251,13 +265,17 @@ def extract_window(items: list, key: tuple, model: str | None, actors) -> list[t
         else:
             resolved.append(items[i])
             i += 1
-    raws = [r for r in resolved if isinstance(r, RawArticle)]
+    same = {r.id for r in resolved if isinstance(r, RawArticle) and r.id in expect
+            and r.to_article() == expect[r.id]}
+    raws = [r for r in resolved if isinstance(r, RawArticle) and r.id not in same]
     with _LOCK:  # one spaCy pipeline per process: threads of one worker take turns
         results = iter(_safe_extract(extractor, raws))
     out = []
     for r in resolved:
         if isinstance(r, str):
             out.append((None, None, r))
+        elif r.id in same:
+            out.append((expect[r.id], None, None))
         else:
             records, problem = next(results)
             out.append((r.to_article() if problem is None else None, records, problem))
@@ -444,11 +462,17 @@ def dask_stream(inputs: list[str], client, *, model: str | None = None,
                 progress: Callable[[int], None] | None = None,
                 announce_total: Callable[[int], None] | None = None,
                 parts_out: tuple[str, int] | None = None,
-                plugin: ExtractorPlugin | None = None) -> Iterator[ArticleResult]:
+                plugin: ExtractorPlugin | None = None,
+                stored: StoredLookup | None = None) -> Iterator[ArticleResult]:
     """Yield an :class:`ArticleResult` per input article or bad input, in input order.
 
     With ``parts_out=(DIR_URL, articles_per_part)`` the workers also write the Parquet part
-    files of that directory (which must exist, see ``events_io.prepare_dir``)."""
+    files of that directory (which must exist, see ``events_io.prepare_dir``). With ``stored``,
+    articles stored unchanged by the workers' extractor are not extracted but yielded
+    ``unchanged`` with their stored records (the client compares the articles it read; the
+    workers those they read themselves)."""
+    if parts_out is not None and stored is not None:
+        raise ValueError("skipped articles have no records for part files: give parts_out or stored")
     plugin = plugin or setup_workers(client, model, actors_file)
     actors = plugin.actors
     token = uuid.uuid4().hex[:12]
@@ -458,9 +482,16 @@ def dask_stream(inputs: list[str], client, *, model: str | None = None,
         slots = max(4, AHEAD_PER_JOB * sum(client.nthreads().values()))
         for i, window in enumerate(windows(_items(inputs, client, local_cluster, announce_total))):
             work = [w for w in window if not isinstance(w, IngestError)]
+            hits = stored([w.id for w in work]) if stored is not None and work else {}
+            for w in work:  # read here: compared here; read by the workers: compared there
+                if isinstance(w, RawArticle) and w.id in hits and w.to_article() != hits[w.id][0]:
+                    del hits[w.id]
+            known = {k: records for k, (_, records) in hits.items()}
+            work = [w for w in work if not (isinstance(w, RawArticle) and w.id in hits)]
+            expect = {w.id: hits[w.id][0] for w in work if w.id in hits}  # for the workers to compare
             fut = None
             if work:
-                fut = client.submit(extract_window, work, plugin.key, model, actors, pure=False,
+                fut = client.submit(extract_window, work, plugin.key, model, actors, expect, pure=False,
                                     key=f"graphbuild-extract-{token}-{i}")
                 if progress is not None:
                     fut.add_done_callback(lambda _f, n=len(work): progress(n))
@@ -468,7 +499,7 @@ def dask_stream(inputs: list[str], client, *, model: str | None = None,
                     parts.add(fut, len(work))
             if progress is not None and len(work) < len(window):
                 progress(len(window) - len(work))
-            pending.append((window, fut))
+            pending.append((window, fut, known))
             if i % 64 == 63:
                 slots = max(4, AHEAD_PER_JOB * sum(client.nthreads().values()))
             while len(pending) > slots:
@@ -478,7 +509,7 @@ def dask_stream(inputs: list[str], client, *, model: str | None = None,
         if parts is not None:
             parts.finish()
     finally:
-        left = [f for _, f in pending if f is not None] + (parts.futures if parts else [])
+        left = [f for _, f, _ in pending if f is not None] + (parts.futures if parts else [])
         if left:
             client.cancel(left)
 
@@ -487,10 +518,14 @@ def _origin(item) -> str:
     return item.origin
 
 
-def _emit(window: list, fut) -> Iterator[ArticleResult]:
+def _emit(window: list, fut, known: dict[str, str] | None = None) -> Iterator[ArticleResult]:
+    """The results of one window in input order (``known``: stored records of the articles
+    stored unchanged, by id)."""
+    known = known or {}
     results = iter(())
     if fut is not None:
-        first = next(w for w in window if not isinstance(w, IngestError))
+        first = next(w for w in window if not isinstance(w, IngestError)
+                     and not (isinstance(w, RawArticle) and w.id in known))
         try:
             results = iter(fut.result())
         except Exception as exc:  # noqa: BLE001 - becomes one line
@@ -499,7 +534,13 @@ def _emit(window: list, fut) -> Iterator[ArticleResult]:
         if isinstance(item, IngestError):
             yield ArticleResult(error=item)
             continue
+        if isinstance(item, RawArticle) and item.id in known:  # compared on the client, not sent
+            yield ArticleResult(raw=item, unchanged=True, stored=known[item.id])
+            continue
         article, records, problem = next(results)
+        if records is None and problem is None:  # compared on the worker: not extracted
+            yield ArticleResult(article=article, unchanged=True, stored=known[item.id])
+            continue
         raw = item if isinstance(item, RawArticle) else None
         if problem:
             # raw marks an article that failed (not a bad line), as in pipeline._emit
@@ -509,35 +550,54 @@ def _emit(window: list, fut) -> Iterator[ArticleResult]:
             yield ArticleResult(article=article, records=records, raw=raw)
 
 
+def workers_fingerprint(client, plugin: ExtractorPlugin) -> str | None:
+    """The extractor fingerprint every worker reports, or None when they differ (or none answers)."""
+    try:
+        found = set(client.run(worker_fingerprint, plugin.model, plugin.actors).values())
+    except Exception:  # noqa: BLE001 - no skipping then, the extraction itself reports problems
+        return None
+    return found.pop() if len(found) == 1 else None
+
+
 def run_extraction_dask(inputs: Iterable[str], spec: str, *, model: str | None = None,
                         actors_file: str | None = None, progress=None, announce_total=None,
                         announce: Callable[[str], None] | None = None,
-                        parts_out: tuple[str, int] | None = None) -> Iterator[ArticleResult]:
+                        parts_out: tuple[str, int] | None = None,
+                        stored_for: Callable[[str], StoredLookup] | None = None) -> "DaskRun":
     """Connect (or start a local cluster) and set up the workers *now* (so those errors come
-    before any output), then return the :func:`dask_stream`, which closes the client at its end."""
+    before any output), then return the :func:`dask_stream`, which closes the client at its end.
+
+    ``stored_for(fingerprint)``: the lookup of articles stored by the extractor with that
+    fingerprint; asked with the workers' common fingerprint (``DaskRun.fingerprint``), those
+    articles are skipped when unchanged."""
     ctx = dask_client(spec)
     client = ctx.__enter__()
     try:
         plugin = setup_workers(client, model, actors_file)
+        fingerprint = workers_fingerprint(client, plugin)
     except BaseException:
         ctx.__exit__(None, None, None)
         raise
     link = dashboard_link(client)
     if announce is not None and link:
         announce(f"Dask dashboard: {link}")
-
+    if announce is not None and fingerprint is None and stored_for is not None:
+        announce("the Dask workers report no common extractor fingerprint: every article is extracted")
+    stored = stored_for(fingerprint) if stored_for is not None and fingerprint else None
     stream = dask_stream(list(inputs), client, model=model, actors_file=actors_file,
                          local_cluster=parse_spec(spec)[0] == "local", progress=progress,
-                         announce_total=announce_total, parts_out=parts_out, plugin=plugin)
-    return DaskRun(stream, ctx)
+                         announce_total=announce_total, parts_out=parts_out, plugin=plugin, stored=stored)
+    return DaskRun(stream, ctx, fingerprint)
 
 
 class DaskRun:
     """The results of a run; closing it (or exhausting it, or an error) closes the client and
     the local cluster, also when it was never iterated."""
 
-    def __init__(self, stream: Iterator[ArticleResult], ctx):
+    def __init__(self, stream: Iterator[ArticleResult], ctx, fingerprint: str | None = None):
         self.stream, self.ctx, self.closed = stream, ctx, False
+        #: the extractor fingerprint all workers share (None: they differ)
+        self.fingerprint = fingerprint
 
     def __iter__(self):
         return self

@@ -95,6 +95,9 @@ def unflatten(row: dict) -> tuple[Article, dict | None]:
                 del actor["text"]
             for ekey in [k for k in extra if k.startswith(key + ".")]:
                 actor[ekey[len(key) + 1:]] = extra.pop(ekey)
+            if isinstance(actor.get("org"), dict):  # a person's organisation: an actor object too
+                org = actor["org"]
+                actor["org"] = {**{f: org[f] for f in ACTOR_FIELDS if f in org}, **org}
             rec[key] = actor
         elif key in row and (row[key] is not None or key not in OPTIONAL_FIELDS):
             rec[key] = row.get(key)

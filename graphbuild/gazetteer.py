@@ -49,10 +49,16 @@ class ActorEntry:
     role: str | None = None
     cameo: str | None = None
     wikidata: str | None = None
+    #: The organisation a person speaks or fights for ("a spokesman for the PMF"); not part of
+    #: the entry's identity (equality, hash).
+    org: "ActorEntry | None" = field(default=None, compare=False)
 
     def as_record(self, text: str) -> dict:
-        return {"id": self.id, "name": self.name, "kind": self.kind, "country": self.country,
-                "role": self.role, "cameo": self.cameo, "wikidata": self.wikidata, "text": text}
+        rec = {"id": self.id, "name": self.name, "kind": self.kind, "country": self.country,
+               "role": self.role, "cameo": self.cameo, "wikidata": self.wikidata, "text": text}
+        if self.org is not None:
+            rec["org"] = self.org.as_record(self.org.name)
+        return rec
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ Pure Python plus networkx; every sink (embedded store, Neo4j, RDF) writes what t
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -19,11 +19,13 @@ from .vocab import check_relation
 
 
 def actor_from_record(rec: dict) -> Actor:
-    """An :class:`Actor` from the ACTOR object of an event record (``text`` becomes an alias if it is a name)."""
+    """An :class:`Actor` from the ACTOR object of an event record (``text`` becomes an alias if it
+    is a name; ``org``, the ACTOR object of a person's organisation, gives :attr:`Actor.org`)."""
     aliases = [rec["text"]] if rec.get("text") else []
     return Actor(
         id=rec["id"], name=rec["name"], kind=rec["kind"], country=rec.get("country"),
         role=rec.get("role"), cameo=rec.get("cameo"), wikidata=rec.get("wikidata"), aliases=aliases,
+        org=(rec.get("org") or {}).get("id"),
     )
 
 
@@ -43,7 +45,7 @@ def event_from_record(rec: dict) -> Event:
 
 def merge_actor(into: Actor, other: Actor) -> Actor:
     """Fold ``other`` (same id) into ``into``: keep known fields, union the aliases (names only)."""
-    for name in ("country", "role", "cameo", "wikidata"):
+    for name in ("country", "role", "cameo", "wikidata", "org"):
         if getattr(into, name) is None and getattr(other, name) is not None:
             setattr(into, name, getattr(other, name))
     into.aliases = name_aliases([*into.aliases, *other.aliases])
@@ -51,7 +53,7 @@ def merge_actor(into: Actor, other: Actor) -> Actor:
 
 
 def parent_of(actor: Actor) -> Actor | None:
-    """The actor ``actor`` is PART_OF: its country (USA-GOV, a US senator, the Pentagon -> United
+    """The country actor ``actor`` belongs to (USA-GOV, a US senator, the Pentagon -> United
     States), or None for countries, OTHER targets and actors without a known country."""
     if actor.kind in ("COUNTRY", "OTHER") or not actor.country:
         return None
@@ -60,6 +62,16 @@ def parent_of(actor: Actor) -> Actor | None:
         return None
     return Actor(id=entry.id, name=entry.name, kind="COUNTRY", country=entry.country, cameo=entry.cameo,
                  wikidata=entry.wikidata)
+
+
+def parent_id(actor: Actor, known: Container[str]) -> str | None:
+    """The id of the actor ``actor`` is PART_OF: its organisation when it has one among ``known``
+    ids ("a spokesman for the PMF" -> the PMF, which is PART_OF Iraq), else its country
+    (:func:`parent_of`). A person rolls up to a country through the organisation."""
+    if actor.org and actor.org != actor.id and actor.org in known:
+        return actor.org
+    parent = parent_of(actor)
+    return parent.id if parent is not None else None
 
 
 @dataclass
@@ -76,23 +88,31 @@ class GraphData:
         self.articles[article.id] = article
 
     def add_actor(self, actor: Actor) -> Actor:
-        """Add or fold in one actor, and the country it is PART_OF (added too when new)."""
+        """Add or fold in one actor, and what it is PART_OF: its organisation (added before it,
+        see :meth:`add_record`) or its country (added too when new)."""
         if actor.id in self.actors:
             actor = merge_actor(self.actors[actor.id], actor)
         else:
             self.actors[actor.id] = actor
+        if actor.org and (actor.org not in self.actors or actor.org == actor.id):
+            actor.org = None  # an organisation the graph does not hold is not kept
+        pid = parent_id(actor, self.actors)
         parent = parent_of(actor)
-        if parent is not None:
-            self.part_of[actor.id] = parent.id
-            if parent.id not in self.actors:
-                self.actors[parent.id] = parent
+        if parent is not None and pid == parent.id and parent.id not in self.actors:
+            self.actors[parent.id] = parent
+        if pid is not None:
+            self.part_of[actor.id] = pid
         return actor
 
     def add_record(self, rec: dict) -> Event:
-        """Add one extractor record: its actors (deduplicated by id) and its event."""
+        """Add one extractor record: its actors (deduplicated by id; a person's organisation
+        first) and its event."""
         for key in ("source", "target", "reported_by"):
             if rec.get(key):
-                self.add_actor(actor_from_record(rec[key]))
+                actor, org = actor_from_record(rec[key]), rec[key].get("org")
+                if org and self.actors.get(actor.id, actor).org in (None, actor.org):
+                    self.add_actor(actor_from_record(org))  # only an organisation the actor keeps
+                self.add_actor(actor)
         event = event_from_record(rec)
         self.events[event.id] = event
         if event.article_id not in self.articles:
@@ -111,7 +131,8 @@ class GraphData:
 
 
 def country_of(actors: Mapping[str, Actor], part_of: Mapping[str, str], actor_id: str) -> str:
-    """The id of the country actor ``actor_id`` rolls up to along PART_OF (itself when none)."""
+    """The id of the country actor ``actor_id`` rolls up to along PART_OF (itself when none; a
+    person through their organisation; an organisation without a country is the top)."""
     seen = {actor_id}
     while part_of.get(actor_id) in actors and part_of[actor_id] not in seen:
         actor_id = part_of[actor_id]

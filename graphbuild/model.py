@@ -4,8 +4,10 @@ Nodes: Actor, Article, Event (one per extracted mention: the evidence).
 Relationships: (Event)-[:SOURCE|TARGET|REPORTED_BY]->(Actor), (Event)-[:REPORTED_IN]->(Article),
 one analyst edge (Actor)-[:<RELATION>]->(Actor) per (source, relation, target), aggregated
 over the non-negated, non-hypothetical events (see :func:`graphbuild.merge.analyst_edges`), and
-the structural (Actor)-[:PART_OF]->(Actor) from an actor to its country (USA-GOV, a US senator,
-the Pentagon -> United States; see :func:`graphbuild.merge.parent_of`).
+the structural (Actor)-[:PART_OF]->(Actor): a named person to the organisation they speak or fight
+for ("a spokesman for the PMF", kept in ``Actor.org``), any other actor to its country (USA-GOV, a
+US senator, the Pentagon -> United States), and so a person -> organisation -> country chain for
+roll-ups (see :func:`graphbuild.merge.parent_id`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from .names import name_aliases
 
 #: Property keys of each node label, in a fixed order (used for schemas and statements).
-ACTOR_PROPS = ("id", "name", "kind", "country", "role", "cameo", "wikidata", "aliases")
+ACTOR_PROPS = ("id", "name", "kind", "country", "role", "cameo", "wikidata", "aliases", "org")
 ARTICLE_PROPS = ("id", "title", "url", "source", "published", "sha256")
 #: ``article_id`` and ``reported_by_id`` repeat the REPORTED_IN / REPORTED_BY links on the
 #: Event node, so that ``graphbuild check`` can tell a lost link from one that never existed.
@@ -42,6 +44,8 @@ class Actor:
     cameo: str | None = None
     wikidata: str | None = None
     aliases: list[str] = field(default_factory=list)
+    #: The id of the organisation (an actor) a person belongs to: the actor it is PART_OF.
+    org: str | None = None
 
     def __post_init__(self) -> None:
         # only names are aliases (never "he", "the government"): every sink and lookup relies on it

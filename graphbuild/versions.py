@@ -73,13 +73,16 @@ def tsv_rows(path: Path) -> int:
 
 
 def extractor_fingerprint(model: str | None = None, actors_file: str | None = None,
-                          verbs_file: str | None = None) -> str:
+                          verbs_file: str | None = None, sent: tuple[str, bytes] | None = None) -> str:
     """A digest of everything the extractor's output depends on: its code, its data files, the
-    extra actors/verbs files, the model and spaCy versions. Any change gives a new value."""
+    extra actors/verbs files, the model and spaCy versions. Any change gives a new value.
+    ``sent``: an actors file as (name, bytes), as the Dask client sends it to its workers."""
     h = hashlib.sha256()
     code = sorted({p for pattern in EXTRACTOR_CODE for p in _PACKAGE_DIR.glob(pattern)})
     extra = [Path(f) for f in (actors_file, verbs_file) if f]
     for path in code + data_files() + extra:
         h.update(str(path.name).encode() + b"\0" + path.read_bytes() + b"\0")
+    if sent is not None:
+        h.update(sent[0].encode() + b"\0" + sent[1] + b"\0")
     h.update(json.dumps([model_name(model), model_version(model), package_version("spacy")]).encode())
     return h.hexdigest()[:16]

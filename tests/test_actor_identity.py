@@ -233,7 +233,7 @@ def test_query_by_country(hostile_store):
     assert any(r["relation"] == "BLAMED" and r["other"] == "Cuba" and r["direction"] == "out" for r in rows)
     assert not {r["other"] for r in rows} & {"Nicolás Maduro", "Juan Guaidó", "Venezuela government",
                                              "Cuba government"}, rows  # the other side is rolled up too
-    out = run_cli("query", "top_actors", "--by", "country", "--store", str(hostile_store))
+    out = run_cli("query", "newest_events", "--by", "country", "--store", str(hostile_store))
     assert out.returncode == 2 and "no --by country version" in out.stderr
 
 

@@ -83,6 +83,48 @@ def test_build_with_dask_gives_the_same_store_and_events(cluster, tmp_path):
     assert events and events == (tmp_path / "dask" / "events.jsonl").read_bytes()
 
 
+def test_build_with_dask_skips_unchanged_articles(cluster, tmp_path, capsys, monkeypatch):
+    """Articles the workers read (JSONL shards) and articles the client reads (a .txt file) alike:
+    a rebuild extracts nothing, a changed article alone is extracted, and a --jobs 1 build and a
+    Dask build share the extractor fingerprint (each skips what the other stored)."""
+    from graphbuild.sinks import store as st
+    from test_build_unchanged import snapshot, write_inputs
+
+    monkeypatch.setenv("COLUMNS", "200")
+    inputs, out = tmp_path / "articles.jsonl", tmp_path / "out"
+    write_inputs(inputs)
+    dask = ["--dask", _address(cluster), "--out", str(out)]
+
+    def build(*extra: str) -> dict[str, int]:
+        capsys.readouterr()
+        assert main(["build", str(inputs), str(SEED), *dask, *extra]) == 0
+        rows = {}
+        for line in capsys.readouterr().out.splitlines():
+            cells = [c.strip() for c in line.split("\u2502")]
+            if len(cells) >= 4 and cells[1] in ("articles", "unchanged, skipped", "events"):
+                rows[cells[1]] = int(cells[2].replace(",", "") or 0)
+        return rows
+
+    first = build()
+    assert first["articles"] == 4 and "unchanged, skipped" not in first and first["events"] > 4
+    before = snapshot(out)
+    events = (out / "events.jsonl").read_bytes()
+    assert build() == {"articles": 0, "unchanged, skipped": 4, "events": 0}
+    assert snapshot(out) == before and (out / "events.jsonl").read_bytes() == events
+    write_inputs(inputs, changed="a1")
+    changed = build()
+    assert changed["articles"] == 1 and changed["unchanged, skipped"] == 3
+    assert "RECOGNIZED" in {json.loads(line)["relation"] for line in (out / "events.jsonl").read_text().splitlines()
+                            if json.loads(line)["article_id"] == "a1"}
+    assert st.check(out / "graph.lbdb")[1] == []
+    assert build("--reextract")["articles"] == 4
+
+    local = tmp_path / "local"  # a --jobs 1 build, then the Dask build skips everything it stored
+    assert main(["build", str(inputs), str(SEED), "--out", str(local), "-q"]) == 0
+    dask[-1] = str(local)
+    assert build() == {"articles": 0, "unchanged, skipped": 4, "events": 0}
+
+
 def test_200_corpus_articles_are_identical_to_jobs_1(cluster, corpus, tmp_path, capsys):
     """Shards read by the workers themselves (glob input), output written in input order."""
     out = tmp_path / "events.jsonl"

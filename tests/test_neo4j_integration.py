@@ -33,7 +33,8 @@ from pathlib import Path
 import pytest
 
 from graphbuild.errors import UserError
-from graphbuild.merge import GraphData, analyst_edges
+from graphbuild.commands.build import build_from_records
+from graphbuild.merge import GraphData, analyst_edges, country_of
 from graphbuild.model import EVENT_LINKS, Article
 from graphbuild.paths import SHARED_DIR
 from graphbuild.sinks import neo4j as sink
@@ -611,22 +612,24 @@ def test_server_gone_mid_push_is_one_line_error_and_a_rerun_completes(driver, cf
 
 # ---- the query library on the corpus -----------------------------------------------------------
 
-def compare_query_library(driver, cfg, path: Path, values: dict) -> int:
-    """Every library query: same columns, same rows (as multisets) on Neo4j as on the store."""
+def compare_query_library(driver, cfg, path: Path, values: dict, by: str | None = None) -> int:
+    """Every library query (``by``: its roll-up versions, with ``values`` naming countries by id):
+    same columns, same rows (as multisets) on Neo4j as on the store."""
     from graphbuild.commands import query
     from graphbuild.sinks import store
-    lbdb = {q.name: q for q in query.library("lbdb")}
+    qdir = query.QUERIES_DIR / f"by_{by}" if by else None
+    lbdb = {q.name: q for q in query.library("lbdb", qdir)}
     compared = 0
-    for q in query.library("neo4j"):
+    for q in query.library("neo4j", qdir):
         def bind(query_):
             return {p: 1000 if p == "limit" else values.get(p, query_.defaults.get(p, "x")) for p in query_.params}
-        cols_s, rows_s = store.run_query(path, lbdb[q.name].text, bind(lbdb[q.name]))
+        cols_s, rows_s = store.run_query(path, lbdb[q.name].text, bind(lbdb[q.name]), by_country=by == "country")
         res = driver.execute_query(q.text, bind(q), database_=cfg.database)
         assert list(res.keys) == cols_s, q.name
         rows_n = sorted(repr([_norm(v) for v in r.values()]) for r in res.records)
         assert rows_n == sorted(repr([_norm(v) for v in r]) for r in rows_s), q.name
         compared += bool(rows_n)
-    assert set(lbdb) == {q.name for q in query.library("neo4j")}
+    assert set(lbdb) == {q.name for q in query.library("neo4j", qdir)}
     return compared
 
 
@@ -638,6 +641,28 @@ def test_every_query_file_on_the_corpus_build_matches_the_store(driver, cfg, cle
     (src, rel, tgt), _ = max(edges.items(), key=lambda kv: (kv[1][0], kv[0]))   # the most-mentioned edge
     nonempty = compare_query_library(driver, cfg, path, {"actor": src, "other": tgt, "relation": rel})
     assert nonempty >= len(list(Path(ROOT / "queries").glob("*.cypher"))) // 2   # real rows, not empty sets
+    data = store.read_graph(path)
+    countries = {k: country_of(data.actors, data.part_of, v) for k, v in (("actor", src), ("other", tgt))}
+    assert compare_query_library(driver, cfg, path, countries, by="country") >= 5
+
+
+def test_by_country_queries_and_organisations_match_the_store(driver, cfg, clean, extract_text, tmp_path):
+    """People PART_OF their organisation reach Neo4j, and every --by country query gives the
+    store's rows there, on our own sentences plus the sample events."""
+    from graphbuild.sinks import store
+    from test_part_of_org import ASSADI, PMF, TEXTS
+    from test_query_by_country import mixed_signals
+    recs = records() + mixed_signals() + [r for k, t in TEXTS.items() for r in extract_text(t, art_id=k)]
+    path = tmp_path / "g.lbdb"
+    build_from_records(path, articles() + [Article(id=k) for k in TEXTS], recs)
+    data = store.read_graph(path)
+    sink.push(data, cfg, quiet=True)
+    links = {r["a"]: (r["p"], r["org"]) for r in driver.execute_query(
+        "MATCH (a:Actor)-[:PART_OF]->(p:Actor) RETURN a.id AS a, p.id AS p, a.org AS org",
+        database_=cfg.database).records}
+    assert links[ASSADI] == (PMF, PMF) and links[PMF] == ("Q796", None)
+    assert {a: p for a, (p, _) in links.items()} == data.part_of
+    assert compare_query_library(driver, cfg, path, {"actor": "Q30", "other": "Q717"}, by="country") >= 8
 
 
 # ---- hostile values ------------------------------------------------------------------------------

@@ -103,9 +103,10 @@ def _sink_queries() -> list[dict]:
 
 
 def neo4j_query_files() -> list[Path]:
-    """queries/*.cypher (portable) and queries/neo4j/*.cypher (Neo4j dialect)."""
-    return sorted(QUERIES_DIR.glob("*.cypher")) + sorted((QUERIES_DIR / "neo4j").glob("*.cypher")) + \
-        sorted((QUERIES_DIR / "by_country" / "neo4j").glob("*.cypher"))
+    """queries/*.cypher (portable) and queries/neo4j/*.cypher (Neo4j dialect), and the same in
+    queries/by_country/."""
+    return [p for d in (QUERIES_DIR, QUERIES_DIR / "by_country")
+            for p in sorted(d.glob("*.cypher")) + sorted((d / "neo4j").glob("*.cypher"))]
 
 
 def documented_parameters(text: str) -> dict:

@@ -82,3 +82,14 @@ def test_notebook_uses_the_public_api_only():
     used = set().union(*(_graphbuild_imports(c.source) for c in nb.cells if c.cell_type == "code"))
     assert used and used <= {"graphbuild", "graphbuild.api"}, used
     assert "graphbuild.commands" not in "".join(c.source for c in nb.cells if c.cell_type == "code")
+
+
+def test_notebook_tables_come_from_the_api():
+    """The events table is ``api.events_frame`` (the export's columns, negated and modality among
+    them) and query answers are ``api.run_query(..., as_frame=True)``: no table built by hand."""
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "api.events_frame(STORE)" in code and "as_frame=True" in code
+    assert "pd.DataFrame([" not in code and ".frame()" not in code
+    assert "data.events.values()" not in code  # the table is not assembled from the graph's events
+    assert 'by="country"' in code

@@ -204,17 +204,27 @@ def unchanged_lookup(store: st.Store, fingerprint: str):
     return known
 
 
-def _extract(args, known=None, fork_guard=None) -> Iterator:
+def stored_lookup(store: st.Store, fingerprint: str):
+    """``stored(ids)`` for a Dask build: the stored article and records of those ids that this
+    fingerprint's extractor made (the workers tell whether the text they read is unchanged)."""
+    def stored(ids: list[str]) -> dict:
+        return {k: (art, recs) for k, (art, fp, recs) in store.extractions(ids).items() if fp == fingerprint}
+    return stored
+
+
+def _extract(args, known=None, fork_guard=None, store: st.Store | None = None) -> Iterator:
     from ..pipeline import run_extraction
     if getattr(args, "dask", None):
         from ..cluster import run_extraction_dask
         if args.jobs != 1:
             raise UserError("--dask and --jobs exclude each other (the cluster's workers are the jobs)")
         check_dask_arguments(args)
+        skip = store is not None and not getattr(args, "reextract", False)
         return run_extraction_dask([str(i) for i in args.inputs], args.dask, model=args.model,
                                    actors_file=str(args.actors) if args.actors else None,
                                    announce=None if args.quiet else lambda m: print(
-                                       f"graphbuild build: {m}", file=sys.stderr))
+                                       f"graphbuild build: {m}", file=sys.stderr),
+                                   stored_for=(lambda fp: stored_lookup(store, fp)) if skip else None)
     return run_extraction([str(i) for i in args.inputs], jobs=args.jobs, model=args.model,
                           actors_file=str(args.actors) if args.actors else None,
                           verbs_file=str(args.verbs) if args.verbs else None,
@@ -238,8 +248,9 @@ def run(args) -> int:
         raise UserError(f"verbs file {args.verbs} not found")
     report = BuildReport(store=store_path)
     t0 = time.perf_counter()
-    # the Dask workers extract with their own copy of the code and data: no skipping there
-    fingerprint = None if getattr(args, "dask", None) else extractor_fingerprint(
+    # the Dask workers extract with their own copy of the code and data: they report its fingerprint
+    dask = getattr(args, "dask", None)
+    fingerprint = None if dask else extractor_fingerprint(
         args.model, str(args.actors) if args.actors else None, str(args.verbs) if args.verbs else None)
     progress = progress_bar(args.quiet, total=_estimate_total([str(i) for i in args.inputs]),
                             unit=" articles", desc="build")
@@ -248,8 +259,11 @@ def run(args) -> int:
                 open(out / "events.jsonl", "w", encoding="utf-8") as events_out:
             writer = BatchWriter(store, report, events_out, fingerprint)
             skip = fingerprint is not None and not getattr(args, "reextract", False)
-            for result in _extract(args, unchanged_lookup(store, fingerprint) if skip else None,
-                                  fork_guard=store.released):
+            results = _extract(args, unchanged_lookup(store, fingerprint) if skip else None,
+                               fork_guard=store.released, store=store)
+            if dask:
+                writer.fingerprint = results.fingerprint
+            for result in results:
                 if result.unchanged:
                     writer.keep(result.stored)
                 elif result.error is not None:

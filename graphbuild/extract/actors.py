@@ -369,6 +369,14 @@ def _person_context(acts: DocActors, span: Span) -> tuple[str | None, str | None
     return country, role, igo.id if igo else None
 
 
+def person_org(acts: DocActors, span: Span) -> ActorEntry | None:
+    """The organisation (not a country) a named person belongs to, as :func:`_person_context` finds
+    it: "Ahmed al-Assadi, a spokesman for the PMF", "Hamas commander X" (the person's PART_OF)."""
+    root = span.root
+    left = [t for t in (root.head if root.dep_ == "appos" else root).subtree if t.i < span.start]
+    return _affiliation(acts, left, [c for c in root.children if c.dep_ == "appos" and c.i >= span.end])
+
+
 def _affiliation(acts: DocActors, left: list[Token], right_apps: list[Token]) -> ActorEntry | None:
     """The organisation a person speaks or fights for: "a spokesman for the PMF", "a Hamas commander",
     "a member of the Houthi movement" (an organisation with a country or an IGO, not a country)."""
@@ -451,6 +459,12 @@ def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True
             acts.mentions[acts.mentions.index(m)] = new
             for i in range(m.start, m.end):
                 acts.by_token[i] = new
+    for i, m in enumerate(acts.mentions):  # "Hassan Nasrallah, a spokesman for Hezbollah": PART_OF it
+        org = person_org(acts, doc[m.start:m.end]) if m.how == "person" and m.entry.kind == "PERSON" else None
+        if org is not None:
+            acts.mentions[i] = Mention(m.start, m.end, replace(m.entry, org=org), m.how, m.quality)
+            for t in range(m.start, m.end):
+                acts.by_token[t] = acts.mentions[i]
     surnames: dict[str, ActorEntry] = dict(prior_people or {})
     for m in sorted(acts.mentions, key=lambda m: m.start):
         if m.entry.kind == "PERSON" and m.end - m.start >= 2:
@@ -480,7 +494,8 @@ def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True
             country, role, igo = _person_context(acts, span)
             name = span.text
             entry = ActorEntry(id=f"person-{slugify(name)}", name=name, kind="PERSON", country=country,
-                               role=role, cameo=(country + (role or "")) if country else None)
+                               role=role, cameo=(country + (role or "")) if country else None,
+                               org=person_org(acts, span))
             acts.add(Mention(start, end, entry, "ner-person", 0.85))
             if len(span) >= 2 and doc[end - 2].text != "-":  # not "Trump-Biden"
                 surnames[last] = entry

@@ -101,9 +101,9 @@ WHERE old.relation <> row.relation OR old.article_id <> row.article_id
 """ + _DELETE_AND_RECOMPUTE
 
 #: Actors left without any event, analyst edge or part (their last events were replaced) are
-#: removed, as in the embedded store: a PART_OF alone keeps no actor. Sent twice per push (the
-#: second pass removes the countries whose last part the first removed); rerunning it after a
-#: crash finishes the job.
+#: removed, as in the embedded store: a PART_OF alone keeps no actor. Sent three times per push
+#: (a person, then their organisation, then its country, each kept only by the part removed
+#: before); rerunning it after a crash finishes the job.
 ORPHAN_ACTORS = """\
 MATCH (a:Actor)
 WHERE NOT EXISTS { (a)-[r]-() WHERE type(r) <> 'PART_OF' }
@@ -111,23 +111,26 @@ WHERE NOT EXISTS { (a)-[r]-() WHERE type(r) <> 'PART_OF' }
 DETACH DELETE a
 """
 
-#: (Actor)-[:PART_OF]->(country): one per child; a link to another parent is replaced.
+#: (Actor)-[:PART_OF]->(organisation or country): one per child; a link to another parent is replaced.
+#: A person's organisation stored first stays (as in the embedded store), whatever this build says.
 PART_OF = """\
 UNWIND $rows AS row
 MATCH (a:Actor {id: row['child']})
-MATCH (p:Actor {id: row['parent']})
+MATCH (p:Actor {id: coalesce(a.org, row['parent'])})
 MERGE (a)-[:PART_OF]->(p)
 WITH a, p
 FOREACH (old IN [(a)-[x:PART_OF]->(o:Actor) WHERE o <> p | x] | DELETE old)
 """
 
-#: Actors: name/kind from the build; other fields keep a known value; aliases are unioned.
+#: Actors: name/kind from the build; other fields keep a known value; aliases are unioned; the
+#: organisation (``org``) first stored stays.
 ACTORS = """\
 UNWIND $rows AS row
 MERGE (a:Actor {id: row.id})
 SET a.name = row.name, a.kind = row.kind,
     a.country = coalesce(row.country, a.country), a.role = coalesce(row.role, a.role),
     a.cameo = coalesce(row.cameo, a.cameo), a.wikidata = coalesce(row.wikidata, a.wikidata),
+    a.org = coalesce(a.org, row.org),
     a.aliases = reduce(acc = coalesce(a.aliases, []), x IN row.aliases |
                        CASE WHEN x IN acc THEN acc ELSE acc + x END)
 """
@@ -294,7 +297,7 @@ def analyst_rows(data: GraphData) -> dict[str, list[dict]]:
 
 
 def part_of_rows(data: GraphData) -> list[dict]:
-    """One row per actor that is PART_OF a country: {child, parent}."""
+    """One row per actor that is PART_OF an organisation or a country: {child, parent}."""
     return aggregate(({"child": c, "parent": p} for c, p in data.part_of.items()), "child")
 
 
@@ -335,7 +338,7 @@ def plan(data: GraphData, batch_size: int = DEFAULT_BATCH) -> list[Step]:
     steps.append(Step("part_of", PART_OF, batches(part_of_rows(data), batch_size)))
     steps = [s for s in steps if s.batches]
     if data.actors or data.events:
-        steps.append(Step("orphan_actors", ORPHAN_ACTORS, [[], []]))
+        steps.append(Step("orphan_actors", ORPHAN_ACTORS, [[], [], []]))
     return steps
 
 

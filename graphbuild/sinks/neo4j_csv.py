@@ -52,7 +52,7 @@ NODE_FILES = (CsvFile("actors.csv", True, "Actor", tuple(p for p in ACTOR_PROPS 
               CsvFile("articles.csv", True, "Article", tuple(p for p in ARTICLE_PROPS if p != "id")),
               CsvFile("events.csv", True, "Event", tuple(p for p in EVENT_PROPS if p != "id")))
 LINK_FILES = (*(CsvFile(f"event_{rel.lower()}.csv", False, rel, (), "Event", end) for rel, (_, end) in _LINK_ATTR.items()),
-              CsvFile("actor_part_of.csv", False, "PART_OF", (), "Actor", "Actor"))  # actor -> its country
+              CsvFile("actor_part_of.csv", False, "PART_OF", (), "Actor", "Actor"))  # actor -> its organisation or country
 
 
 def analyst_file(rel: str) -> CsvFile:

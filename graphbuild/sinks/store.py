@@ -26,7 +26,7 @@ import ladybug
 from ..cypher_guard import check_read_only
 from ..errors import UserError
 from ..lookup import resolve_actor
-from ..merge import GraphData, analyst_edges, country_of, merge_actor, parent_of
+from ..merge import GraphData, analyst_edges, country_of, merge_actor, parent_id, parent_of
 from ..model import ACTOR_LINKS, ACTOR_PROPS, ARTICLE_PROPS, EVENT_PROPS, Actor, Article, Event
 from ..vocab import RELATION_NAMES
 
@@ -69,10 +69,11 @@ def schema_statements() -> list[str]:
     return stmts
 
 
-#: Event columns added after the first stores were written, each with the statement that fills
-#: it from what an older store holds (run once, when a store is first opened for writing).
-_ADDED_EVENT_COLUMNS = {
-    "reported_by_id": "MATCH (e:Event)-[:REPORTED_BY]->(a:Actor) SET e.reported_by_id = a.id",
+#: Columns added after the first stores were written, each with the statement that fills it
+#: from what an older store holds, or None (run once, when a store is first opened for writing).
+_ADDED_COLUMNS = {
+    ("Event", "reported_by_id"): "MATCH (e:Event)-[:REPORTED_BY]->(a:Actor) SET e.reported_by_id = a.id",
+    ("Actor", "org"): "MATCH (a:Actor)-[:PART_OF]->(p:Actor) WHERE p.kind <> 'COUNTRY' SET a.org = p.id",
 }
 
 
@@ -231,28 +232,30 @@ class Store:
         elif self._missing_columns():
             self._upgrade_read_only()
 
-    def _missing_columns(self) -> list[str]:
-        """Event columns of :data:`_ADDED_EVENT_COLUMNS` a store written by an older graphbuild lacks."""
+    def _missing_columns(self) -> list[tuple[str, str]]:
+        """(table, column) of :data:`_ADDED_COLUMNS` a store written by an older graphbuild lacks."""
         if not self.execute("CALL show_tables() WHERE name = 'Event' RETURN name"):
             return []  # an empty store: created with the current schema on first write
-        have = {row[0] for row in self.execute("CALL table_info('Event') RETURN name")}
-        return [c for c in _ADDED_EVENT_COLUMNS if c not in have]
+        have = {t: {row[0] for row in self.execute(f"CALL table_info('{t}') RETURN name")}
+                for t in {t for t, _ in _ADDED_COLUMNS}}
+        return [(t, c) for t, c in _ADDED_COLUMNS if c not in have[t]]
 
     def _upgrade(self) -> None:
-        """Add the missing Event columns and fill them from the links, in one transaction."""
+        """Add the missing columns and fill them from the links, in one transaction."""
         missing = self._missing_columns()
         if not missing:
             return
         self.execute("BEGIN TRANSACTION")
         try:
-            for col in missing:
-                self.execute(f"ALTER TABLE Event ADD {_q(col)} STRING")
-                self.execute(_ADDED_EVENT_COLUMNS[col])
+            for table, col in missing:
+                self.execute(f"ALTER TABLE {table} ADD {_q(col)} STRING")
+                if _ADDED_COLUMNS[table, col]:
+                    self.execute(_ADDED_COLUMNS[table, col])
             self.execute("COMMIT")
         except RuntimeError:
             self.execute("ROLLBACK")
             raise
-        _warn(f"store {self.path}: upgraded (added Event.{', Event.'.join(missing)})")
+        _warn(f"store {self.path}: upgraded (added {', '.join(f'{t}.{c}' for t, c in missing)})")
 
     def _upgrade_read_only(self) -> None:
         """A reader of an older store: upgrade it with a short read-write open, then reopen."""
@@ -578,6 +581,7 @@ def _write_actors(conn: Store, data: GraphData) -> int:
         + ", ".join(f"a.{_q(p)}" for p in ACTOR_PROPS), {"ids": list(data.actors)})}
     rows: dict[str, dict] = {}
     links: dict[str, str] = {}
+    merged_actors = []
     for actor in list(data.actors.values()):
         merged = Actor(**{**actor.to_dict(), "aliases": list(actor.aliases)})
         before = None
@@ -586,11 +590,29 @@ def _write_actors(conn: Store, data: GraphData) -> int:
             merged = merge_actor(stored[actor.id], merged)
         if merged.to_dict() != before:  # unchanged: no write (most actors of a long build)
             rows[merged.id] = merged.to_dict()
+        merged_actors.append(merged)
+    # an organisation of the batch that the stored actor does not keep (it has another) is left out
+    named = {x for e in data.events.values() for x in (e.source_id, e.target_id, e.reported_by_id)}
+    unused = ({a.org for a in data.actors.values() if a.org} - {a.org for a in merged_actors} - named
+              - set(stored))
+    merged_actors = [a for a in merged_actors if a.id not in unused]
+    for aid in unused:
+        rows.pop(aid, None)
+    # organisations named by an earlier batch are stored, not in this one
+    orgs = sorted({a.org for a in merged_actors if a.org and a.org not in data.actors})
+    known = set(data.actors) | ({r[0] for r in conn.execute(
+        "UNWIND $ids AS x MATCH (a:Actor {id: x}) RETURN a.id", {"ids": orgs})} if orgs else set())
+    for merged in merged_actors:
+        if merged.org and (merged.org not in known or merged.org == merged.id):
+            merged.org = None  # an organisation we cannot link to is not kept
+            rows[merged.id] = merged.to_dict()
+        pid = parent_id(merged, known)
+        if pid is None:
+            continue
+        links[merged.id] = pid
         parent = parent_of(merged)
-        if parent is not None:
-            links[merged.id] = parent.id
-            if parent.id not in data.actors and parent.id not in rows:
-                rows[parent.id] = parent.to_dict()  # MERGE keeps a stored country as it is
+        if parent is not None and pid == parent.id and parent.id not in data.actors and parent.id not in rows:
+            rows[parent.id] = parent.to_dict()  # MERGE keeps a stored country as it is
     if rows:
         conn.write(_MERGE_ACTORS, list(rows.values()))
     if links:
@@ -892,10 +914,12 @@ def verify(store: Store) -> list[str]:
                 problems.append(f"{wrong[0]} event(s) with a {name} link to another {label.lower()} "
                                 f"than their {prop} (first: {wrong[1]})")
     bad_part = store.execute("MATCH (a:Actor)-[:PART_OF]->(p:Actor) WITH a, count(p) AS n, min(p.kind) AS kind, "
-                             "min(p.country) AS country WHERE n > 1 OR kind <> 'COUNTRY' OR country <> a.country "
+                             "min(p.country) AS country, min(p.id) AS pid WHERE n > 1 OR (a.org IS NULL AND "
+                             "(kind <> 'COUNTRY' OR country <> a.country)) OR (a.org IS NOT NULL AND pid <> a.org) "
                              "RETURN count(a), min(a.id)")[0]
     if int(bad_part[0]):
-        problems.append(f"{bad_part[0]} actor(s) not PART_OF exactly their own country (first: {bad_part[1]})")
+        problems.append(f"{bad_part[0]} actor(s) not PART_OF exactly their own organisation or country "
+                        f"(first: {bad_part[1]})")
     want = {}
     for s, rel, t, mentions, arts, first, last, confs in store.execute(
             "MATCH (s:Actor)<-[:SOURCE]-(e:Event)-[:TARGET]->(t:Actor) "

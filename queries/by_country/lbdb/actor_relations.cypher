@@ -1,5 +1,5 @@
 // By country: every analyst edge of $actor's country and of every actor PART_OF it (its
-// government, military, legislature, people, organisations), with the other side rolled up to
+// government, military, legislature, people, organisations, and their people), with the other side rolled up to
 // its own country too, summed per direction, relation and other country; most-reported first.
 //
 // Parameters: $actor  a country actor's id; `graphbuild query --by country` resolves any id,
@@ -7,13 +7,16 @@
 // Example:    graphbuild query actor_relations --by country --param actor="United States"
 // Columns:    direction (out|in), relation, other, mentions, edges (actor-level edges summed),
 //             first_seen, last_seen
+// Roll-up:    an actor counts as the country at the end of its PART_OF chain (a person -> their
+//             organisation -> its country; at most two hops); actors without one stay themselves.
 // Dialect:    LadybugDB (label(r)); the other dialect is ../neo4j/actor_relations.cypher (same columns).
 MATCH (c:Actor {id: $actor})
 MATCH (x:Actor)
-WHERE x.id = c.id OR EXISTS { MATCH (x)-[:PART_OF]->(c) }
+WHERE x.id = c.id OR EXISTS { MATCH (x)-[:PART_OF*1..2]->(c) }
 MATCH (x)-[r]->(o:Actor)
 WHERE label(r) <> 'PART_OF'
-OPTIONAL MATCH (o)-[:PART_OF]->(oc:Actor)
+OPTIONAL MATCH (o)-[:PART_OF*1..2]->(oc:Actor)
+WHERE NOT EXISTS { MATCH (oc)-[:PART_OF]->(:Actor) }
 WITH label(r) AS relation, coalesce(oc.name, o.name) AS other, r
 RETURN 'out' AS direction, relation, other, sum(r.mentions) AS mentions, count(r) AS edges,
        min(r.first_seen) AS first_seen, max(r.last_seen) AS last_seen
@@ -21,10 +24,11 @@ ORDER BY mentions DESC, relation, other
 UNION ALL
 MATCH (c:Actor {id: $actor})
 MATCH (x:Actor)
-WHERE x.id = c.id OR EXISTS { MATCH (x)-[:PART_OF]->(c) }
+WHERE x.id = c.id OR EXISTS { MATCH (x)-[:PART_OF*1..2]->(c) }
 MATCH (x)<-[r]-(o:Actor)
 WHERE label(r) <> 'PART_OF'
-OPTIONAL MATCH (o)-[:PART_OF]->(oc:Actor)
+OPTIONAL MATCH (o)-[:PART_OF*1..2]->(oc:Actor)
+WHERE NOT EXISTS { MATCH (oc)-[:PART_OF]->(:Actor) }
 WITH label(r) AS relation, coalesce(oc.name, o.name) AS other, r
 RETURN 'in' AS direction, relation, other, sum(r.mentions) AS mentions, count(r) AS edges,
        min(r.first_seen) AS first_seen, max(r.last_seen) AS last_seen
