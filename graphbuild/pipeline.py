@@ -76,9 +76,10 @@ def make_extractor(model: str | None = None, actors_file: str | None = None, ver
         raise UserError(f"cannot load the extraction pipeline ({type(exc).__name__}: {exc})") from None
 
 
-# The extractor of a worker process: inherited from the parent when forking (copy-on-write,
-# no reload), built by the initializer where processes are spawned.
+# The extractor of a worker process: built by the worker itself at its first chunk (from
+# ``_WORKER_ARGS``), or inherited when the caller handed a loaded one to a forked pool.
 _WORKER = None
+_WORKER_ARGS: tuple = (None, None, None)
 
 
 def _die_with_parent(parent_pid: int) -> None:
@@ -96,14 +97,18 @@ def _die_with_parent(parent_pid: int) -> None:
 
 def _init_worker(model: str | None, actors_file: str | None, verbs_file: str | None = None,
                  parent_pid: int | None = None) -> None:
-    global _WORKER
+    global _WORKER_ARGS
     if parent_pid is not None:
         _die_with_parent(parent_pid)
-    if _WORKER is None:
-        _WORKER = make_extractor(model, actors_file, verbs_file)
+    _WORKER_ARGS = (model, actors_file, verbs_file)
 
 
 def _work(chunk: list[RawArticle]) -> list[tuple[list[dict] | None, str | None]]:
+    """One chunk in a worker; the worker loads its extractor when the first chunk needs it (a
+    loading problem is a :class:`UserError`, raised in the parent by the chunk's future)."""
+    global _WORKER
+    if _WORKER is None and chunk:
+        _WORKER = make_extractor(*_WORKER_ARGS)
     return _safe_extract(_WORKER, chunk)
 
 
@@ -120,6 +125,12 @@ def _malloc_trim():
 
 
 _TRIM = _malloc_trim()
+
+
+def trim_heap() -> None:
+    """Hand the heap pages freed so far back to the system (glibc), where it can."""
+    if _TRIM is not None:
+        _TRIM(0)
 
 
 def _safe_extract(extractor, chunk: list[RawArticle]) -> list[tuple[list[dict] | None, str | None]]:
@@ -221,23 +232,27 @@ def extract_stream(items: Iterable[RawArticle | IngestError], *, jobs: int = 1, 
                 extractor = make_extractor(model, actors_file, verbs_file)
             yield from _emit(window, _safe_extract(extractor, raws))
         return
-    if extractor is None:
-        extractor = make_extractor(model, actors_file, verbs_file)
+    # No extractor here: each worker loads its own (see _parallel).
     yield from _parallel(items, jobs, extractor, model, (actors_file, verbs_file), fork_guard)
 
 
 def _parallel(items, jobs: int, extractor, model, files, fork_guard=None) -> Iterator[ArticleResult]:
+    """Extraction in ``jobs`` worker processes. Without an ``extractor`` from the caller (``build``),
+    the parent never loads spaCy: every worker loads its own pipeline at its first chunk and keeps
+    it to the end (one pool). A pipeline loaded in the parent and shared by forking is counted in
+    full in the RSS of the parent and of every worker, and the parent, which only writes the
+    store, does not need it. With an ``extractor`` from the caller, forked workers inherit it and
+    are replaced every RECYCLE_WINDOWS windows (a fork is cheap; spaCy's vocabulary only grows)."""
     global _WORKER
     fork = "fork" in mp.get_all_start_methods()
     ctx = mp.get_context("fork" if fork else "spawn")
-    _WORKER = extractor if fork else None  # forked children inherit the loaded pipeline
+    inherited = fork and extractor is not None
+    _WORKER = extractor if inherited else None  # forked children inherit the loaded pipeline
     source = iter(windows(items))
     guard = fork_guard if fork and fork_guard is not None else contextlib.nullcontext
     try:
-        # Forked workers are cheap to replace: a fresh pool every RECYCLE_WINDOWS windows keeps
-        # each worker near the parent's size (spaCy's vocabulary only ever grows).
         while not (yield from _run_pool(source, jobs, ctx, model, files,
-                                        RECYCLE_WINDOWS if fork else None, guard)):
+                                        RECYCLE_WINDOWS if inherited else None, guard)):
             pass
     except BrokenProcessPool:
         raise UserError("a worker process died (out of memory? try fewer --jobs)") from None

@@ -221,3 +221,36 @@ def test_workers_are_forked_while_the_store_is_released(extractor, tmp_path):
         n_events = store.counts()["Event"]
     assert closed == [True, True]
     assert n_events == len(data.events) > 0
+
+
+def test_without_an_extractor_the_parent_never_loads_one(extractor, tmp_path, monkeypatch):
+    """``build`` passes no extractor: each forked worker loads its own, once (one pool for the
+    whole input, however many windows), the parent none; output identical to --jobs 1."""
+    import multiprocessing as mp
+    import os
+    if "fork" not in mp.get_all_start_methods():
+        pytest.skip("needs the fork start method")
+    calls = tmp_path / "loads"
+
+    def loading(*args):  # runs in whichever process loads: note its pid
+        with open(calls, "a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}\n")
+        return extractor
+    monkeypatch.setattr(pipeline, "make_extractor", loading)
+    items = synthetic(pipeline.CHUNK * (pipeline.RECYCLE_WINDOWS + 2))
+    two = _outputs(extract_stream(iter(items), jobs=2))
+    loads = calls.read_text().split()
+    assert str(os.getpid()) not in loads
+    assert len(loads) == len(set(loads)) == 2  # two workers, each loaded once, never replaced
+    assert two == _outputs(extract_stream(iter(items), jobs=1, extractor=extractor))
+
+
+def test_a_worker_that_cannot_load_the_pipeline_is_a_user_error(monkeypatch):
+    """A loading problem in the workers (bad --model, --actors) reaches the user as itself."""
+    from graphbuild.errors import UserError
+
+    def failing(*args):
+        raise UserError("cannot load the extraction pipeline (OSError: no such model)")
+    monkeypatch.setattr(pipeline, "make_extractor", failing)
+    with pytest.raises(UserError, match="no such model"):
+        list(extract_stream(iter(synthetic(3)), jobs=2))

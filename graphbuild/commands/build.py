@@ -23,6 +23,7 @@ from ..errors import UserError
 from ..ingest import CSV_SUFFIXES, HTML_SUFFIXES, JSONL_SUFFIXES, TEXT_SUFFIXES
 from ..merge import GraphData
 from ..model import Article
+from ..pipeline import trim_heap
 from ..progress import bar as progress_bar
 from ..sinks import store as st
 from .extract import add_text_column_argument, check_dask_arguments
@@ -33,6 +34,11 @@ SINK_MODULES = ("graphbuild.sinks.neo4j", "graphbuild.sinks.rdf")
 #: A batch is written when it holds this many articles or this many seconds have passed.
 BATCH_ARTICLES = 64
 BATCH_SECONDS = 5.0
+#: The store is closed and reopened after this many batches: LadybugDB keeps what was written
+#: since the last checkpoint, and ~8 MB for every relationship table a transaction touched, in
+#: memory until it is closed (a whole-corpus build's parent grew to ~640 MB without this, ~550
+#: with it; docs/memory.md).
+RELEASE_BATCHES = 3
 DEFAULT_OUT = Path("graphbuild-out")
 
 
@@ -105,6 +111,7 @@ class BatchWriter:
         self.data = GraphData()
         self.extracted: dict[str, tuple[str, str]] = {}
         self.pending = 0
+        self.batches = 0
         self.last_flush = time.monotonic()
 
     def add(self, article: Article, records: list[dict]) -> None:
@@ -135,6 +142,10 @@ class BatchWriter:
                 self.events_out.flush()
             t0 = time.perf_counter()
             st.write_graph(self.store, self.data, extracted=self.extracted)
+            self.batches += 1
+            if self.batches % RELEASE_BATCHES == 0:
+                with self.store.released():  # the engine's memory back (checkpointed, reopened)
+                    trim_heap()
             self.report.store_seconds += time.perf_counter() - t0
         self.data = GraphData()
         self.extracted = {}
