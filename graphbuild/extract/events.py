@@ -518,8 +518,8 @@ def attribution_events(acts: DocActors, events: list[RawEvent], cues: dict) -> l
                     (r.entry.country and r.entry.country == ev.source.entry.country):
                 continue
             modality, negated = _modality_negation(word, cues, False)
-            out.append(RawEvent(frame=replace(ATTRIBUTION_FRAME, lemma=word.lemma_.lower(), pos=word.pos_ if word.pos_ == "NOUN" else "VERB"),
-                                trigger=word, source=r, target=ev.source, reported_by=None, negated=negated,
+            frame = replace(ATTRIBUTION_FRAME, lemma=word.lemma_.lower(), pos="NOUN" if word.pos_ == "NOUN" else "VERB")
+            out.append(RawEvent(frame=frame, trigger=word, source=r, target=ev.source, reported_by=None, negated=negated,
                                 modality=modality, date=ev.date, confidence=round(0.65 * min(r.quality, 1.0), 3),
                                 trigger_tokens=[word]))
             break
@@ -865,7 +865,7 @@ REFERS_BACK = {"ATTACKED": True, "BLAMED": False}
 
 #: Material acts that happen somewhere: with no party named in the frame's slots, the place they happen
 #: in is the target, as its country ("killed 23 people in Tel Aviv", "a ceasefire ... in Somalia",
-#: "suspended aid deliveries in Borno State"); CAMEO codes unnamed victims by location the same way.
+#: "deployed rescue teams in Haiti"); CAMEO codes unnamed victims by location the same way.
 LOCATED = {"ATTACKED", "COERCED", "PROVIDED_AID", "YIELDED", "MOBILIZED"}
 #: ... but force and coercion take the place only for unnamed victims ("killed 23 people in Tel Aviv").
 NEEDS_VICTIM = {"ATTACKED", "COERCED"}
