@@ -109,8 +109,8 @@ def with_antecedent(acts: "DocActors", r: Resolved | None, named: list[Resolved]
     """A pronoun argument with the span of the latest earlier name of the same actor (a mention,
     or another event's argument in ``named``), so the event names "the Nigerian Air Force"
     rather than "it"; the actor itself is unchanged."""
-    if r is None or r.end - r.start != 1 or acts.doc[r.start].pos_ != "PRON":
-        return r
+    if r is None or r.antecedent is not None or r.end - r.start != 1 or acts.doc[r.start].pos_ != "PRON":
+        return r  # not a pronoun, or one resolved through its antecedent already
     spans = [(m.start, m.end) for m in acts.mentions if m.entry.id == r.entry.id and m.how != "demonym"]
     spans += [(n.start, n.end) for n in named if n.entry.id == r.entry.id and n.antecedent is None and
               not (n.end - n.start == 1 and acts.doc[n.start].pos_ == "PRON")]
