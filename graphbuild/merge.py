@@ -64,14 +64,15 @@ def parent_of(actor: Actor) -> Actor | None:
                  wikidata=entry.wikidata)
 
 
-def parent_id(actor: Actor, known: Container[str]) -> str | None:
+def parent_id(actor: Actor, known: Container[str]) -> tuple[str | None, Actor | None]:
     """The id of the actor ``actor`` is PART_OF: its organisation when it has one among ``known``
     ids ("a spokesman for the PMF" -> the PMF, which is PART_OF Iraq), else its country
-    (:func:`parent_of`). A person rolls up to a country through the organisation."""
+    (:func:`parent_of`), which is returned too so that a caller can add it when new. A person
+    rolls up to a country through the organisation."""
     if actor.org and actor.org != actor.id and actor.org in known:
-        return actor.org
+        return actor.org, None
     parent = parent_of(actor)
-    return parent.id if parent is not None else None
+    return (parent.id, parent) if parent is not None else (None, None)
 
 
 @dataclass
@@ -96,10 +97,9 @@ class GraphData:
             self.actors[actor.id] = actor
         if actor.org and (actor.org not in self.actors or actor.org == actor.id):
             actor.org = None  # an organisation the graph does not hold is not kept
-        pid = parent_id(actor, self.actors)
-        parent = parent_of(actor)
-        if parent is not None and pid == parent.id and parent.id not in self.actors:
-            self.actors[parent.id] = parent
+        pid, country = parent_id(actor, self.actors)
+        if country is not None and country.id not in self.actors:
+            self.actors[country.id] = country
         if pid is not None:
             self.part_of[actor.id] = pid
         return actor

@@ -26,7 +26,7 @@ import ladybug
 from ..cypher_guard import check_read_only
 from ..errors import UserError
 from ..lookup import resolve_actor
-from ..merge import GraphData, analyst_edges, country_of, merge_actor, parent_id, parent_of
+from ..merge import GraphData, analyst_edges, country_of, merge_actor, parent_id
 from ..model import ACTOR_LINKS, ACTOR_PROPS, ARTICLE_PROPS, EVENT_PROPS, Actor, Article, Event
 from ..vocab import RELATION_NAMES
 
@@ -606,13 +606,12 @@ def _write_actors(conn: Store, data: GraphData) -> int:
         if merged.org and (merged.org not in known or merged.org == merged.id):
             merged.org = None  # an organisation we cannot link to is not kept
             rows[merged.id] = merged.to_dict()
-        pid = parent_id(merged, known)
+        pid, country = parent_id(merged, known)
         if pid is None:
             continue
         links[merged.id] = pid
-        parent = parent_of(merged)
-        if parent is not None and pid == parent.id and parent.id not in data.actors and parent.id not in rows:
-            rows[parent.id] = parent.to_dict()  # MERGE keeps a stored country as it is
+        if country is not None and country.id not in data.actors and country.id not in rows:
+            rows[country.id] = country.to_dict()  # MERGE keeps a stored country as it is
     if rows:
         conn.write(_MERGE_ACTORS, list(rows.values()))
     if links:
