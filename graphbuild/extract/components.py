@@ -66,10 +66,23 @@ def make_actor_finder(nlp: Language, name: str, data_dir: str | None, actor_file
     return ActorFinder(nlp, data_dir, actor_files)
 
 
+def irregular_verbs(nlp: Language, frames: dict) -> dict[str, str]:
+    """Irregular verb forms of lexicon lemmas ("overran" -> "overrun"), from the pipeline's own
+    lemmatizer tables: the tagger sometimes takes a past form for a present one and keeps it as lemma."""
+    try:
+        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_exc")["verb"]
+    except (KeyError, AttributeError, ValueError):
+        return {}
+    verbs = {lemma for lemma, pos in frames if pos == "VERB"}
+    return {form: lemmas[0] for form, lemmas in table.items() if lemmas and lemmas[0] in verbs and form != lemmas[0]}
+
+
 class EventFinder:
-    def __init__(self, lexicon: str | None, cues: str | None, verb_files: list[str] = ()):
+    def __init__(self, lexicon: str | None, cues: str | None, verb_files: list[str] = (),
+                 nlp: Language | None = None):
         self.frames = load_lexicon(lexicon, tuple(verb_files))
         self.cues = load_cues(cues)
+        self.irregular = irregular_verbs(nlp, self.frames) if nlp is not None else {}
 
     def __call__(self, doc: Doc) -> Doc:
         acts = doc._.gb_actors
@@ -77,7 +90,7 @@ class EventFinder:
         events = []
         if has_actors(acts):
             for sent in doc.sents:
-                events.extend(sentence_events(acts, sent, self.frames, self.cues, date))
+                events.extend(sentence_events(acts, sent, self.frames, self.cues, date, self.irregular))
         named = [r for ev in events for r in (ev.source, ev.target, ev.reported_by) if r is not None]
         for ev in events:  # pronoun arguments are named by what they refer to
             ev.source, ev.target = with_antecedent(acts, ev.source, named), with_antecedent(acts, ev.target, named)
@@ -88,4 +101,4 @@ class EventFinder:
 
 @Language.factory("graphbuild_events", default_config={"lexicon": None, "cues": None, "verb_files": []})
 def make_event_finder(nlp: Language, name: str, lexicon: str | None, cues: str | None, verb_files: list[str]):
-    return EventFinder(lexicon, cues, verb_files)
+    return EventFinder(lexicon, cues, verb_files, nlp)

@@ -129,7 +129,7 @@ def _places(tok: Token, word: str) -> list[Token]:
 
 
 _SLOT_NAMES = {"head", "compound", "dobj", "dative", "nsubjpass", "agent", "poss", "xcomp", "ccomp", "nsubj", "relcl",
-               "clausesubj", "any", "acl", "advcl"}
+               "clausesubj", "any", "acl", "advcl", "purpose"}
 
 
 def _slot(tok: Token, slot: str) -> list[Token]:
@@ -167,6 +167,9 @@ def _slot(tok: Token, slot: str) -> list[Token]:
         return [t for t in tok.subtree if t.i != tok.i and t.pos_ in ("PROPN", "NOUN")]
     elif head == "headccomp":  # "reiterated its demand that Israel ease ...": the verb's clause
         found = _children(tok.head, "ccomp") if tok.dep_ == "dobj" else []
+    elif head == "purpose":  # "arrived in Nepal to deliver aid": the verb a purpose clause serves
+        found = [tok.head] if tok.dep_ in ("advcl", "xcomp") and tok.head.pos_ in VERBAL and \
+            any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) else []
     elif head == "acl":
         found = _children(tok, "acl")
     elif head == "advcl":
@@ -268,6 +271,8 @@ def _modality_negation(tok: Token, cues: dict, reported: bool) -> tuple[str, boo
     # "not", "never"; "no longer" ("will no longer travel to Egypt")
     negated = any(c.dep_ == "neg" or c.dep_ == "advmod" and any(n.dep_ == "neg" for n in c.children)
                   for c in tok.children)
+    if tok.dep_ == "pcomp" and tok.head.lower_ == "without":  # "gave arms without demanding payment"
+        negated = True
     modality = None
     t = tok
     hops = 0
@@ -438,7 +443,8 @@ def _keep(found: dict, events: list[RawEvent]) -> None:
             found[key] = ev
 
 
-def sentence_events(acts: DocActors, sent: Span, frames: dict, cues: dict, article_date: str | None) -> list[RawEvent]:
+def sentence_events(acts: DocActors, sent: Span, frames: dict, cues: dict, article_date: str | None,
+                    irregular: dict[str, str] | None = None) -> list[RawEvent]:
     """Every event the lexicon frames find in one sentence, deduplicated per (source, relation, target)."""
     found: dict[tuple[str, str, str], RawEvent] = {}
     for tok in sent:
@@ -446,7 +452,7 @@ def sentence_events(acts: DocActors, sent: Span, frames: dict, cues: dict, artic
         if pos is None:
             continue
         candidates = None
-        for lemma in _lemmas(tok, pos):
+        for lemma in _lemmas(tok, pos, irregular):
             candidates = frames.get((lemma, pos))
             if candidates:
                 break
@@ -562,12 +568,15 @@ def obligation_events(acts: DocActors, sent: Span, cues: dict, article_date: str
     return out
 
 
-def _lemmas(tok: Token, pos: str) -> list[str]:
-    """The lemma, then regular-inflection guesses (the small model lemmatises "staged" as "stag")."""
+def _lemmas(tok: Token, pos: str, irregular: dict[str, str] | None = None) -> list[str]:
+    """The lemma, then the irregular form's lemma and regular-inflection guesses (the small model
+    lemmatises "staged" as "stag", and keeps "overran" when it tags it as a present tense)."""
     out = [tok.lemma_.lower()]
     low = tok.lower_
     if pos == "VERB":
         out.append(low)
+        if irregular and low in irregular:
+            out.append(irregular[low])
         for suffix, repl in (("ied", "y"), ("ies", "y"), ("ed", "e"), ("ed", ""), ("es", ""), ("s", ""),
                              ("ing", "e"), ("ing", ""), ("d", "")):
             if low.endswith(suffix) and len(low) > len(suffix) + 2:
@@ -757,11 +766,13 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                 # non-actor targets (each conjunct: "release the soldiers and policemen") of the first
                 # slot that has them, kept only when no slot names an actor
                 o = other_target(t) if other_slot in (None, slot) else None
-                if o is not None and all(o.entry.id != x.entry.id for x in others):
+                problem = o is not None and acts.doc[o.end - 1].lemma_.lower() in cues.get("problem", ())
+                if o is not None and not problem and all(o.entry.id != x.entry.id for x in others):
                     others.append(o)
                     other_slot = slot
-                notes.append(_arg_note(t, o, "non-actor target (+other), used only if "
-                                       "no slot names an actor", None if o is not None else "not an actor"))
+                notes.append(_arg_note(t, o, "non-actor target (+other), used only if no slot names an actor",
+                                       "a problem, not a party (\"fight the epidemic\")" if problem else
+                                       None if o is not None else "not an actor"))
                 continue
             last = slot.rpartition(".")[2]
             if r is not None and last.startswith("place") and r.entry.country in acts.gaz.countries:
@@ -773,7 +784,13 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
             # media may be on the receiving end ("arrested a journalist"), never the actor of a report
             why = _rejected(r, t, excl_ids)
             if why is None and slot in LOCATED_SLOTS and r.entry.country in excl:
-                why = "the source's own country (a located act needs another party)"
+                if all(x.entry.role in NONSTATE_ROLES for x in sources) and r.entry.country in acts.gaz.countries:
+                    # rebels acting in their own country act on its state ("FARC laid down arms in Colombia",
+                    # "rebels exploded bombs in Kabul": CAMEO codes the government as the target)
+                    r = Resolved(acts.gaz.country_role(r.entry.country, "GOV"), r.start, r.end, r.quality * 0.8)
+                    how = "a place in a non-state source's own country: its government"
+                else:
+                    why = "the source's own country (a located act needs another party)"
             if why is None and slot in LOCATED_SLOTS and frame.relation in NEEDS_VICTIM and not others:
                 why = "no victim named: a place where force is used is not its target (\"fighting in Mosul\")"
             if why is None and any(r.entry.id == x.entry.id for x in targets):
@@ -869,7 +886,13 @@ REFERS_BACK = {"ATTACKED": True, "BLAMED": False}
 LOCATED = {"ATTACKED", "COERCED", "PROVIDED_AID", "YIELDED", "MOBILIZED"}
 #: ... but force and coercion take the place only for unnamed victims ("killed 23 people in Tel Aviv").
 NEEDS_VICTIM = {"ATTACKED", "COERCED"}
-LOCATED_SLOTS = ("place:in", "place:throughout", "place:across", "dobj.place:in", "dobj.place:throughout")
+#: Sources that act on their own country's state when they act in it (rebels, insurgents, opposition).
+NONSTATE_ROLES = {"REB", "OPP"}
+#: ("$340 million for assistance in northern Iraq", "aid to families in Gaza": the beneficiaries' place;
+#: "arrived in Nepal to deliver aid": the place of the act the purpose clause serves)
+LOCATED_SLOTS = ("place:in", "place:throughout", "place:across", "dobj.place:in", "dobj.place:throughout",
+                 "dobj.for.place:in", "prep:for.place:in", "dobj.to.place:in", "prep:to.place:in",
+                 "purpose.place:in")
 
 
 #: Acts only a state does (arrest, detain, jail, sentence, deport): an agentless passive's agent is

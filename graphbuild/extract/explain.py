@@ -118,7 +118,8 @@ def _event(acts: DocActors, e) -> dict:
             "trigger": " ".join(t.text for t in e.trigger_tokens), "confidence": e.confidence}
 
 
-def trace_sentence(acts: DocActors, sent: Span, frames: dict, cues: dict, date: str | None) -> dict:
+def trace_sentence(acts: DocActors, sent: Span, frames: dict, cues: dict, date: str | None,
+                   irregular: dict[str, str] | None = None) -> dict:
     """Every trigger with lexicon frames in a sentence and what each frame did (``sentence_events``' loop)."""
     triggers, unknown = [], []
     for tok in sent:
@@ -126,7 +127,7 @@ def trace_sentence(acts: DocActors, sent: Span, frames: dict, cues: dict, date: 
         if pos is None:
             continue
         tried, candidates = [], None
-        for lemma in ev._lemmas(tok, pos):
+        for lemma in ev._lemmas(tok, pos, irregular):
             tried.append(lemma)
             candidates = frames.get((lemma, pos))
             if candidates:
@@ -182,7 +183,8 @@ def explain(extractor, text: str, title: str | None = None, date: str | None = N
                                "country": m.entry.country, "role": m.entry.role, "how": _mention_how(m, acts),
                                "quality": m.quality} for m in mentions]}
             if has_actors(acts):
-                rec.update(trace_sentence(acts, sent, finder.frames, finder.cues, doc.user_data.get("gb_date")))
+                rec.update(trace_sentence(acts, sent, finder.frames, finder.cues, doc.user_data.get("gb_date"),
+                                          finder.irregular))
             else:
                 rec.update({"triggers": [], "verbs_without_frames": [], "obligation_events": [],
                             "skipped": "no actor anywhere in the text: no frame is tried"})
