@@ -129,7 +129,7 @@ def _places(tok: Token, word: str) -> list[Token]:
 
 
 _SLOT_NAMES = {"head", "compound", "dobj", "dative", "nsubjpass", "agent", "poss", "xcomp", "ccomp", "nsubj", "relcl",
-               "clausesubj", "any", "acl", "advcl", "purpose"}
+               "clausesubj", "any", "acl", "advcl", "purpose", "clause"}
 
 
 def _slot(tok: Token, slot: str) -> list[Token]:
@@ -167,6 +167,9 @@ def _slot(tok: Token, slot: str) -> list[Token]:
         return [t for t in tok.subtree if t.i != tok.i and t.pos_ in ("PROPN", "NOUN")]
     elif head == "headccomp":  # "reiterated its demand that Israel ease ...": the verb's clause
         found = _children(tok.head, "ccomp") if tok.dep_ == "dobj" else []
+    elif head == "clause":  # "remained on alert in the West Bank": the verb of a nominal trigger's clause
+        verb = _clause_verb(tok)
+        found = [verb] if tok.pos_ not in VERBAL and verb.i != tok.i and verb.pos_ in VERBAL else []
     elif head == "purpose":  # "arrived in Nepal to deliver aid": the verb a purpose clause serves
         found = [tok.head] if tok.dep_ in ("advcl", "xcomp") and tok.head.pos_ in VERBAL and \
             any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) else []
@@ -428,7 +431,9 @@ def _nominal_sources(acts: DocActors, tok: Token, frame: Frame, cues) -> list[To
             governs not in cues["irrealis"] and governs not in cues["speech"] and governs not in cues["negator"]
         holder = tok.head.head  # "in support of X", "staged a strike in protest against X"
         manner = tok.dep_ == "pobj" and tok.head.lower_ == "in" and (
-            holder.i == verb.i or holder.dep_ == "dobj" and holder.head.i == verb.i)
+            holder.i == verb.i or holder.dep_ == "dobj" and holder.head.i == verb.i) or \
+            tok.dep_ == "pobj" and tok.head.lower_ == "on" and holder.i == verb.i and governs in cues.get("stance", ())
+        # ... and "remained on alert", "went on strike": a state its subject is in
         if verb.i != tok.i and (tok.dep_ in ("dobj", "nsubjpass") or manner and frame.requires.get("nsource")) and lends:
             srcs = subject_tokens(verb)
     return srcs
@@ -889,10 +894,11 @@ NEEDS_VICTIM = {"ATTACKED", "COERCED"}
 #: Sources that act on their own country's state when they act in it (rebels, insurgents, opposition).
 NONSTATE_ROLES = {"REB", "OPP"}
 #: ("$340 million for assistance in northern Iraq", "aid to families in Gaza": the beneficiaries' place;
-#: "arrived in Nepal to deliver aid": the place of the act the purpose clause serves)
+#: "arrived in Nepal to deliver aid": the place of the act the purpose clause serves; "remained on
+#: alert in the West Bank": the place of the clause a nominal trigger sits in)
 LOCATED_SLOTS = ("place:in", "place:throughout", "place:across", "dobj.place:in", "dobj.place:throughout",
                  "dobj.for.place:in", "prep:for.place:in", "dobj.to.place:in", "prep:to.place:in",
-                 "purpose.place:in")
+                 "purpose.place:in", "clause.place:in")
 
 
 #: Acts only a state does (arrest, detain, jail, sentence, deport): an agentless passive's agent is

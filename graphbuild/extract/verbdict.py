@@ -47,6 +47,8 @@ ROOT_PREPS = {"02": ("to", "from"), "03": ("to", "with"), "04": ("with",), "05":
               "17": ("on", "against"), "18": ("on", "against"), "19": ("on", "against"), "20": ("on", "against")}
 #: Roots whose object frames may name the target as an indirect object ("gave Chad aid").
 DATIVE_ROOTS = frozenset(("03", "05", "06", "07", "08"))
+#: Objects that name a place of safety: "sought refuge in Bangladesh" appeals to the country it is sought in.
+SANCTUARY_OBJECTS = frozenset(("asylum", "refuge", "sanctuary", "shelter"))
 #: Priors for converted frames: below the hand-written rows (0.6-0.8), bare verbs lowest.
 CONFIDENCE_BARE = 0.5
 CONFIDENCE_PATTERN = 0.6
@@ -378,6 +380,8 @@ def _frame(verb: Verb, shape: _Shape, relation: str, cameo: str, confidence: flo
         targets = tuple(t for p in ROOT_PREPS[root] for t in (f"prep:{p}", f"dobj.{p}"))
         if root in DATIVE_ROOTS or shape.dative:
             targets = ("dative", *targets) if shape.dative else (*targets, "dative")
+        if shape.objects & SANCTUARY_OBJECTS:
+            targets = (*targets, "place:in")
     elif particle and particle in PREPOSITIONS and particle not in PARTICLES:  # "ask for", "plead with"
         targets = (f"prep:{particle}", "dobj")
     else:
