@@ -295,6 +295,8 @@ def _modality_negation(tok: Token, cues: dict, reported: bool) -> tuple[str, boo
                 modality = "hypothetical"
             elif c.dep_ == "mark" and low in cues["condition"]:
                 modality = "hypothetical"
+            elif c.dep_ == "mark" and low == "for" and any(a.dep_ == "aux" and a.lower_ == "to" for a in verb.children):
+                modality = "hypothetical"  # "called for Iran to release the prisoners": wished, not done
             elif c.dep_ == "advmod" and low in cues["hearsay"] and modality is None:
                 modality = "reported"
         if t.head.i == t.i or hops > 5 or t.dep_ not in CLAUSE_LINKS:
