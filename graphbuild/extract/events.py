@@ -647,6 +647,24 @@ def _named_appositive(acts: DocActors, tok: Token) -> Token:
     return tok
 
 
+#: Sources that act at home: police and authorities arrest and disperse their own country's people.
+DOMESTIC_ROLES = {"COP", "GOV"}
+
+
+def _own_people(acts: DocActors, sources: list[Resolved], others: list[Resolved], frame: Frame) -> list[Resolved]:
+    """Unnamed people a country's police or authorities use force on, with no place named, are that
+    country's civilians ("Police detained eight people"); other non-actor targets stay as they are."""
+    if frame.relation not in NEEDS_VICTIM or len(sources) != 1 or sources[0].entry.role not in DOMESTIC_ROLES \
+            or not sources[0].entry.country:
+        return others
+    out = []
+    for o in others:
+        role = acts.gaz.agents.get(acts.doc[o.end - 1].lemma_.lower()) or acts.gaz.agents.get(acts.doc[o.end - 1].lower_)
+        out.append(Resolved(acts.gaz.country_role(sources[0].entry.country, role), o.start, o.end, o.quality * 0.8)
+                   if role in ("CVL", "OPP", "MED") else o)
+    return out
+
+
 def _verbal_pair(acts: DocActors, s: Resolved, t: Resolved, cues: dict) -> bool:
     """Whether "X attacked Y" is criticism: a person against a person, party, legislature, opposition
     or the media, or anyone against a plan, a policy or words."""
@@ -828,7 +846,7 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                     _arg_note(tok, targets[-1], "the country the traveller is visiting", None)]})
     mutual = not targets and frame.mutual and len(sources) > 1  # "X and Y agreed to ...": each with the other
     # an unnamed perpetrator needs a named victim: "gunmen killed three men" links no actor
-    targets = [] if mutual else targets or ([] if perpetrator else others)
+    targets = [] if mutual else targets or ([] if perpetrator else _own_people(acts, sources, others, frame))
     sources = [_as_people(acts, s, targets) for s in sources]
     targets = [_as_people(acts, t, sources) for t in targets]
     pairs: list[tuple[Resolved, Resolved]] = [(s, t) for s in sources for t in targets]
