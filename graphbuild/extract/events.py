@@ -13,6 +13,7 @@ from spacy.tokens import Span, Token
 
 from .actors import RELATIVE, DocActors, Resolved, other_target, resolve, resolve_loose
 from .dates import resolve_date, resolve_period
+from ..gazetteer import ROLE_LABELS
 from .lexicon import Frame
 
 VERBAL = ("VERB", "AUX")
@@ -647,6 +648,21 @@ def _named_appositive(acts: DocActors, tok: Token) -> Token:
     return tok
 
 
+def _victim_role(acts: DocActors, victim: Resolved) -> str | None:
+    """The role an unnamed victim's head word names ("soldiers", "an army camp", "a police station",
+    "20 people"), if it names one."""
+    head = acts.doc[victim.end - 1]
+    for t in [head] + [c for c in head.lefts if c.dep_ in ("compound", "amod")]:
+        role = acts.gaz.agents.get(t.lemma_.lower()) or acts.gaz.agents.get(t.lower_)
+        if role in VICTIM_ROLES:
+            return role
+    return None
+
+
+#: Roles an unnamed victim can be coded with (CAMEO codes unnamed victims by place and kind).
+VICTIM_ROLES = {"MIL", "COP", "GOV", "CVL", "MED"}
+
+
 #: Sources that act at home: police and authorities arrest and disperse their own country's people.
 DOMESTIC_ROLES = {"COP", "GOV"}
 
@@ -808,14 +824,20 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                 how = "a place: its government" if last.startswith("placegov:") else "a place: its country"
             # media may be on the receiving end ("arrested a journalist"), never the actor of a report
             why = _rejected(r, t, excl_ids)
-            if why is None and slot in LOCATED_SLOTS and r.entry.country in excl:
-                if all(x.entry.role in NONSTATE_ROLES for x in sources) and r.entry.country in acts.gaz.countries:
+            if why is None and slot in LOCATED_SLOTS and r.entry.country in acts.gaz.countries:
+                # an unnamed victim of a kind ("an army camp in Kabul", "20 people in Yemen") is that part of
+                # the place's country
+                victim = _victim_role(acts, others[0]) if others and frame.relation in NEEDS_VICTIM else None
+                if r.entry.country in excl and not all(x.entry.role in NONSTATE_ROLES for x in sources):
+                    why = "the source's own country (a located act needs another party)"
+                elif r.entry.country in excl or victim:
                     # rebels acting in their own country act on its state ("FARC laid down arms in Colombia",
                     # "rebels exploded bombs in Kabul": CAMEO codes the government as the target)
-                    r = Resolved(acts.gaz.country_role(r.entry.country, "GOV"), r.start, r.end, r.quality * 0.8)
-                    how = "a place in a non-state source's own country: its government"
-                else:
-                    why = "the source's own country (a located act needs another party)"
+                    role = victim or "GOV"
+                    span = others[0] if victim else r
+                    r = Resolved(acts.gaz.country_role(r.entry.country, role), span.start, span.end, r.quality * 0.8)
+                    how = f"a place: its {ROLE_LABELS.get(role, role)}" + (" (the victim's kind)" if victim else
+                                                                            " (a non-state source's own country)")
             if why is None and slot in LOCATED_SLOTS and frame.relation in NEEDS_VICTIM and not others:
                 why = "no victim named: a place where force is used is not its target (\"fighting in Mosul\")"
             if why is None and any(r.entry.id == x.entry.id for x in targets):
