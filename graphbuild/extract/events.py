@@ -681,6 +681,22 @@ def _own_people(acts: DocActors, sources: list[Resolved], others: list[Resolved]
     return out
 
 
+def _coordinated_countries(acts: DocActors, tok: Token, r: Resolved) -> list[Resolved]:
+    """The other countries of coordinated modifiers of one plural noun ("the Russian and US navies",
+    "French and Egyptian warships"), each with the role the noun gives the first."""
+    if r.entry.country is None or tok.tag_ not in ("NNS", "NNPS") or not r.entry.id.startswith(f"{r.entry.country}-"):
+        return []
+    out = []
+    for mod in tok.children:
+        if mod.dep_ not in ("amod", "compound", "nmod") or acts.mention_at(mod) is None:
+            continue
+        for c in mod.conjuncts:
+            m = acts.mention_at(c)
+            if c.i < tok.i and m is not None and m.entry.kind == "COUNTRY" and m.entry.country != r.entry.country:
+                out.append(Resolved(acts.gaz.country_role(m.entry.country, r.entry.role), m.start, m.end, r.quality))
+    return out
+
+
 def _verbal_pair(acts: DocActors, s: Resolved, t: Resolved, cues: dict) -> bool:
     """Whether "X attacked Y" is criticism: a person against a person, party, legislature, opposition
     or the media, or anyone against a plan, a policy or words."""
@@ -745,6 +761,10 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
         t_src.append(_arg_note(s, r, how if r is not None else None, why))
         if why is None:
             sources.append(r)
+            for other in _coordinated_countries(acts, s, r):  # "the Russian and US navies": each country's
+                if all(other.entry.id != x.entry.id for x in sources):
+                    sources.append(other)
+                    t_src.append(_arg_note(s, other, "a coordinated country modifier of the same noun", None))
     between = False
     if not sources and frame.mutual and frame.pos == "NOUN":  # "a summit between X and Y": both ways
         for t in _prep_objects(tok, {"between"}):
@@ -881,6 +901,16 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
             trace["why_not"] = "no target actor in any slot"
         return None
     modality, negated = _modality_negation(tok, cues, speaker is not None)
+    verb = _clause_verb(tok)
+    own = {t.i for t in tok.subtree}
+    if frame.pos == "NOUN" and verb.i != tok.i and tok.dep_ in ("dobj", "pobj") and verb.pos_ in VERBAL and \
+            src_toks and not any(t.i in own for t in src_toks):
+        # a nominal event whose source is the subject of the verb it is the object of takes that verb's
+        # mood ("agreed to undertake joint exercises"); "to discuss Russia's invasion" keeps its own
+        v_modality, v_negated = _modality_negation(verb, cues, speaker is not None)
+        negated = negated or v_negated
+        if modality in ("asserted", "reported"):
+            modality = v_modality
     if frame.relation == "PLEDGED" and any(c.dep_ == "neg" for x in _children(tok, "xcomp") for c in x.children):
         negated = True  # "vowed not to return the Golan Heights" is no pledge
     frame = recode(frame, tok, modality, negated, cues)
