@@ -648,10 +648,25 @@ def _named_appositive(acts: DocActors, tok: Token) -> Token:
     return tok
 
 
+#: Quantity heads whose of-phrase says what is counted ("dozens of protesters", "a group of students").
+QUANTITY_HEADS = {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "score", "scores", "million",
+                  "millions", "number", "group", "handful", "couple"}
+
+
+def _kind_head(acts: DocActors, r: Resolved) -> Token:
+    """The word that says what a non-actor argument is: its head, or what a quantity head counts."""
+    head = acts.doc[r.start:r.end].root
+    if head.lemma_.lower() in QUANTITY_HEADS or head.tag_ == "CD":
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                return next((c for c in prep.children if c.dep_ == "pobj"), head)
+    return head
+
+
 def _victim_role(acts: DocActors, victim: Resolved) -> str | None:
     """The role an unnamed victim's head word names ("soldiers", "an army camp", "a police station",
     "20 people"), if it names one."""
-    head = acts.doc[victim.end - 1]
+    head = _kind_head(acts, victim)
     for t in [head] + [c for c in head.lefts if c.dep_ in ("compound", "amod")]:
         role = acts.gaz.agents.get(t.lemma_.lower()) or acts.gaz.agents.get(t.lower_)
         if role in VICTIM_ROLES:
@@ -675,7 +690,8 @@ def _own_people(acts: DocActors, sources: list[Resolved], others: list[Resolved]
         return others
     out = []
     for o in others:
-        role = acts.gaz.agents.get(acts.doc[o.end - 1].lemma_.lower()) or acts.gaz.agents.get(acts.doc[o.end - 1].lower_)
+        head = _kind_head(acts, o)
+        role = acts.gaz.agents.get(head.lemma_.lower()) or acts.gaz.agents.get(head.lower_)
         out.append(Resolved(acts.gaz.country_role(sources[0].entry.country, role), o.start, o.end, o.quality * 0.8)
                    if role in ("CVL", "OPP", "MED") else o)
     return out
@@ -806,8 +822,10 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
     other_slot = None
     # an unnamed perpetrator ("a hotel fire kills 17 in Delhi") takes no place for a victim
     slots = frame.targets + LOCATED_SLOTS if frame.relation in LOCATED and not perpetrator else frame.targets
+    object_seen = False
     for slot in () if between else slots:
         toks = _slot(tok, slot)
+        object_seen = object_seen or (slot.partition("+")[0] == "dobj" and bool(toks))
         notes: list[dict] = []
         t_slots.append({"slot": slot, "tokens": notes})
         for t in toks:
@@ -827,7 +845,7 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                 # non-actor targets (each conjunct: "release the soldiers and policemen") of the first
                 # slot that has them, kept only when no slot names an actor
                 o = other_target(t) if other_slot in (None, slot) else None
-                problem = o is not None and acts.doc[o.end - 1].lemma_.lower() in cues.get("problem", ())
+                problem = o is not None and _kind_head(acts, o).lemma_.lower() in cues.get("problem", ())
                 if o is not None and not problem and all(o.entry.id != x.entry.id for x in others):
                     others.append(o)
                     other_slot = slot
@@ -886,7 +904,8 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
             if trace is not None:
                 t_slots.append({"slot": "the trip's current stop", "tokens": [
                     _arg_note(tok, targets[-1], "the country the traveller is visiting", None)]})
-    mutual = not targets and frame.mutual and len(sources) > 1  # "X and Y agreed to ...": each with the other
+    # "X and Y agreed to ...": each with the other; not when they act on an object ("fought the epidemic")
+    mutual = not targets and frame.mutual and len(sources) > 1 and not object_seen
     # an unnamed perpetrator needs a named victim: "gunmen killed three men" links no actor
     targets = [] if mutual else targets or ([] if perpetrator else _own_people(acts, sources, others, frame))
     sources = [_as_people(acts, s, targets) for s in sources]
