@@ -146,3 +146,44 @@ def test_a_for_to_clause_is_wished_not_done(run):
 def test_us_and_uk_without_final_period(run):
     got = facts(run("U.S diplomats met their Chinese counterparts in Geneva."))
     assert any(s[0] == "USA" and t[0] == "CHN" for s, _, t in got), got
+
+
+def test_a_protest_with_no_target_is_against_the_protesters_government(run):
+    got = facts(run("Tens of thousands of Serbian students protested on Sunday."))
+    assert (("SRB", "CVL"), "PROTESTED", ("SRB", "GOV")) in got, got
+    # a named target is kept
+    got = facts(run("Greek farmers protested against the European Union."))
+    assert not any(t == ("GRC", "GOV") for _, _, t in got), got
+
+
+def test_going_on_strike_is_a_protest(run):
+    got = facts(run("Argentine teachers went on strike on Tuesday."))
+    assert (("ARG", "CVL"), "PROTESTED", ("ARG", "GOV")) in got, got
+    # military strikes are attacks, never protests
+    recs = run("Turkey carried out strikes on Kurdish militants in Iraq.")
+    assert not any(r["relation"] == "PROTESTED" for r in recs), recs
+
+
+def test_reacting_to_an_act_is_not_doing_it(run):
+    recs = run("Canada denounced the shelling of Ukrainian hospitals.")
+    assert not any(r["relation"] == "ATTACKED" and r["source"]["country"] == "CAN" for r in recs), recs
+    recs = run("Egypt welcomed the aid to Gaza.")
+    assert not any(r["relation"] == "PROVIDED_AID" and r["source"]["country"] == "EGY" for r in recs), recs
+    # a light verb still lends its subject
+    got = facts(run("Russia stepped up its shelling of Ukrainian cities."))
+    assert any(s[0] == "RUS" and r == "ATTACKED" and t[0] == "UKR" for s, r, t in got), got
+
+
+def test_the_victim_of_a_condemned_act_is_not_the_one_condemned(run):
+    recs = run("Germany condemned the detention of Iranian lawyer Nasrin Sotoudeh.")
+    assert not any(r["relation"] == "CRITICIZED" and r["target"]["country"] == "IRN" for r in recs), recs
+    got = facts(run("Germany condemned the detention of Nasrin Sotoudeh by Iranian authorities."))
+    assert (("DEU", None), "CRITICIZED", ("IRN", "GOV")) in got, got
+
+
+def test_responsible_for_killings_names_the_perpetrator(run):
+    got = facts(run("The Islamic State was responsible for the killing of Yazidi civilians in Iraq."))
+    assert any(s[1] == "REB" and r == "ATTACKED" for s, r, _ in got), got
+    # accountable for is a judgement of someone else, not a confession
+    recs = run("Britain held Russia accountable for the killing of Ukrainian civilians.")
+    assert not any(r["relation"] == "ATTACKED" and r["source"]["country"] == "GBR" for r in recs), recs

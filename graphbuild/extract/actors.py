@@ -1177,9 +1177,12 @@ def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], excl
                 r = resolve(acts, agent, exclude_countries, exclude_ids, depth=1, cues=cues)
                 if r is not None and r.entry.kind != "OTHER":
                     return Resolved(r.entry, r.start, r.end, r.quality * 0.8)
+    words = ("for", "of", "by") if source else ("in", "to", "for", "of", "by")
+    if cues and tok.lemma_.lower() in cues.get("patient", ()):
+        words = tuple(w for w in words if w != "of")  # "the arrest of Navalny" is not Navalny's
     for prep in tok.children:  # "a peace-keeping force in Liberia", "a camp for Congolese refugees", "a depot of the
         # Syrian army", "violations by Algerian forces"
-        if prep.dep_ == "prep" and prep.lower_ in (("for", "of", "by") if source else ("in", "to", "for", "of", "by")):
+        if prep.dep_ == "prep" and prep.lower_ in words:
             for pobj in prep.children:
                 if pobj.dep_ != "pobj":
                     continue

@@ -232,6 +232,8 @@ def _frame_fits(frame: Frame, tok: Token) -> bool:
         return False
     if "transitive" in req and not any(c.dep_ in ("dobj", "obj", "nsubjpass") for c in tok.children):
         return False
+    if "in" in req and not (tok.dep_ == "pobj" and tok.head.lower_ in req["in"]):
+        return False
     if "oprd" in req and not any(c.dep_ in ("oprd", "acomp", "ccomp", "xcomp") and c.lower_ in req["oprd"]
                                  for c in tok.children):
         return False
@@ -425,13 +427,17 @@ def _nominal_sources(acts: DocActors, tok: Token, frame: Frame, cues) -> list[To
     if not srcs and frame.requires.get("nsource") and acts.issuer_entry is not None and \
             acts.doc.user_data.get("gb_field") == "title" and tok.dep_ == "ROOT":
         return [tok]  # resolved by the caller as the issuer
+    holder = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "for" else None
+    if not srcs and holder is not None and holder.lemma_.lower() in cues.get("culpable", ()) and holder.dep_ == "acomp":
+        return subject_tokens(holder.head)  # "Los Zetas has been responsible for mass killings": the perpetrator
     if not srcs:
         verb = _clause_verb(tok)
         governs = verb.lemma_.lower()
         # "launched attacks on X": a light verb's subject performs its nominal object; other verbs
         # lend their subject only to frames that allow it ("sent aid", not "condemned the attack")
         lends = governs in cues.get("support", ()) or frame.requires.get("nsource") and \
-            governs not in cues["irrealis"] and governs not in cues["speech"] and governs not in cues["negator"]
+            governs not in cues["irrealis"] and governs not in cues["speech"] and governs not in cues["negator"] \
+            and governs not in cues.get("reaction", ())  # "France denounced the shelling": no shelling by France
         holder = tok.head.head  # "in support of X", "staged a strike in protest against X"
         manner = tok.dep_ == "pobj" and tok.head.lower_ == "in" and (
             holder.i == verb.i or holder.dep_ == "dobj" and holder.head.i == verb.i) or \
@@ -678,6 +684,10 @@ def _victim_role(acts: DocActors, victim: Resolved) -> str | None:
 VICTIM_ROLES = {"MIL", "COP", "GOV", "CVL", "MED"}
 
 
+#: Who protests against their own government when a protest names no target.
+PROTESTERS = {"CVL", "OPP"}
+
+
 #: Sources that act at home: police and authorities arrest and disperse their own country's people.
 DOMESTIC_ROLES = {"COP", "GOV"}
 
@@ -825,6 +835,8 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
     object_seen = False
     for slot in () if between else slots:
         toks = _slot(tok, slot)
+        if slot.endswith("dobj.of") and any(d.lemma_.lower() in cues.get("patient", ()) for d in _children(tok, "dobj")):
+            toks = []  # "condemned the bombing of hospitals": the of-phrase is the victim, not the one condemned
         object_seen = object_seen or (slot.partition("+")[0] == "dobj" and bool(toks))
         notes: list[dict] = []
         t_slots.append({"slot": slot, "tokens": notes})
@@ -904,6 +916,16 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
             if trace is not None:
                 t_slots.append({"slot": "the trip's current stop", "tokens": [
                     _arg_note(tok, targets[-1], "the country the traveller is visiting", None)]})
+    if not targets and not others and frame.relation == "PROTESTED" and sources and \
+            all(s.entry.country in acts.gaz.countries and s.entry.role in PROTESTERS for s in sources):
+        # a protest with no target named is against the protesters' own government ("students marched")
+        for s in sources:
+            gov = Resolved(acts.gaz.country_role(s.entry.country, "GOV"), tok.i, tok.i + 1, 0.5)
+            if all(gov.entry.id != x.entry.id for x in targets):
+                targets.append(gov)
+                if trace is not None:
+                    t_slots.append({"slot": "the protesters' own government", "tokens": [
+                        _arg_note(tok, gov, "a protest with no target named: the protesters' government", None)]})
     # "X and Y agreed to ...": each with the other; not when they act on an object ("fought the epidemic")
     mutual = not targets and frame.mutual and len(sources) > 1 and not object_seen
     # an unnamed perpetrator needs a named victim: "gunmen killed three men" links no actor
@@ -921,9 +943,8 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
         return None
     modality, negated = _modality_negation(tok, cues, speaker is not None)
     verb = _clause_verb(tok)
-    own = {t.i for t in tok.subtree}
     if frame.pos == "NOUN" and verb.i != tok.i and tok.dep_ in ("dobj", "pobj") and verb.pos_ in VERBAL and \
-            src_toks and not any(t.i in own for t in src_toks):
+            src_toks and {t.i for t in src_toks} <= {t.i for t in subject_tokens(verb)}:
         # a nominal event whose source is the subject of the verb it is the object of takes that verb's
         # mood ("agreed to undertake joint exercises"); "to discuss Russia's invasion" keeps its own
         v_modality, v_negated = _modality_negation(verb, cues, speaker is not None)
