@@ -878,7 +878,13 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                 # an unnamed victim of a kind ("an army camp in Kabul", "20 people in Yemen") is that part of
                 # the place's country
                 victim = _victim_role(acts, others[0]) if others and frame.relation in NEEDS_VICTIM else None
-                if r.entry.country in excl and not all(x.entry.role in NONSTATE_ROLES for x in sources):
+                nonstate = all(x.entry.role in NONSTATE_ROLES for x in sources)
+                if r.entry.country in excl and not nonstate and frame.relation in AT_HOME and not others:
+                    # a state's curfew, amnesty or relief at home is for its own people ("Bolivian authorities
+                    # declared a state of siege in Bolivia")
+                    r = Resolved(acts.gaz.country_role(r.entry.country, "CVL"), r.start, r.end, r.quality * 0.8)
+                    how = "a place in a state source's own country: its civilians"
+                elif r.entry.country in excl and not nonstate:
                     why = "the source's own country (a located act needs another party)"
                 elif r.entry.country in excl or victim:
                     # rebels acting in their own country act on its state ("FARC laid down arms in Colombia",
@@ -888,7 +894,8 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                     r = Resolved(acts.gaz.country_role(r.entry.country, role), span.start, span.end, r.quality * 0.8)
                     how = f"a place: its {ROLE_LABELS.get(role, role)}" + (" (the victim's kind)" if victim else
                                                                             " (a non-state source's own country)")
-            if why is None and slot in LOCATED_SLOTS and frame.relation in NEEDS_VICTIM and not others:
+            if why is None and slot in LOCATED_SLOTS and slot not in frame.targets and frame.relation in NEEDS_VICTIM \
+                    and not others:  # (a frame that names its place slot means it: "imposed a curfew in Hebron")
                 why = "no victim named: a place where force is used is not its target (\"fighting in Mosul\")"
             if why is None and any(r.entry.id == x.entry.id for x in targets):
                 why = "already a target"
@@ -1003,6 +1010,9 @@ REFERS_BACK = {"ATTACKED": True, "BLAMED": False}
 LOCATED = {"ATTACKED", "COERCED", "PROVIDED_AID", "YIELDED", "MOBILIZED"}
 #: ... but force and coercion take the place only for unnamed victims ("killed 23 people in Tel Aviv").
 NEEDS_VICTIM = {"ATTACKED", "COERCED"}
+#: Located acts a state does to its own people when it does them at home (curfews, emergencies,
+#: releases, relief): the target is the country's civilians (CAMEO: "GOV imposed a curfew in X" -> XCVL).
+AT_HOME = {"COERCED", "YIELDED", "PROVIDED_AID"}
 #: Sources that act on their own country's state when they act in it (rebels, insurgents, opposition).
 NONSTATE_ROLES = {"REB", "OPP"}
 #: ("$340 million for assistance in northern Iraq", "aid to families in Gaza": the beneficiaries' place;
