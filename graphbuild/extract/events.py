@@ -55,7 +55,10 @@ def _prep_objects(tok: Token, words: set[str] | frozenset[str]) -> list[Token]:
     out = []
     for prep in tok.children:
         if prep.dep_ in ("prep", "agent", "dative") and prep.lower_ in words:
-            for pobj in prep.children:
+            # "curbs to and from North Korea": the object hangs on the last coordinated preposition
+            shared = [] if any(c.dep_ in ("pobj", "pcomp") for c in prep.children) else \
+                [c for p in prep.conjuncts if p.pos_ == "ADP" for c in p.children]
+            for pobj in list(prep.children) + shared:
                 if pobj.dep_ in ("pobj", "pcomp"):
                     out.extend(conjuncts(pobj))
                     out.extend(c for c in pobj.children if c.dep_ == "appos")
@@ -73,6 +76,8 @@ def subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
     if _is_passive(verb):
         return _prep_objects(verb, {"by"})
     subjs = _children(verb, "nsubj", "csubj")
+    if not subjs:  # a parser slip: "The UK and France however have opposed": the subject hangs on the auxiliary
+        subjs = [s for a in verb.children if a.dep_ == "aux" and a.i < verb.i for s in _children(a, "nsubj")]
     subj = subjs[0] if subjs else None
     if len(subjs) > 1 and subjs[-1].ent_type_ in ("ORG", "GPE", "NORP", "PERSON") and \
             all(c.dep_ in ("det", "amod", "compound") for c in subjs[0].children):
@@ -83,6 +88,8 @@ def subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
         return conjuncts(subj)
     if verb.dep_ == "conj" and verb.head.pos_ in VERBAL:
         return subject_tokens(verb.head, depth + 1)
+    if verb.dep_ == "ccomp" and verb.head.lemma_.lower() == "let" and not _child(verb.head, "dobj"):
+        return subject_tokens(verb.head, depth + 1)  # "Ethiopia let free 74 political leaders"
     if verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ" and verb.head.head.pos_ in VERBAL:
         return subject_tokens(verb.head.head, depth + 1)  # "is willing to withdraw"
     if verb.dep_ in ("xcomp", "advcl") and verb.head.pos_ in VERBAL:
@@ -1017,10 +1024,11 @@ AT_HOME = {"COERCED", "YIELDED", "PROVIDED_AID"}
 NONSTATE_ROLES = {"REB", "OPP"}
 #: ("$340 million for assistance in northern Iraq", "aid to families in Gaza": the beneficiaries' place;
 #: "arrived in Nepal to deliver aid": the place of the act the purpose clause serves; "remained on
-#: alert in the West Bank": the place of the clause a nominal trigger sits in)
+#: alert in the West Bank": the place of the clause a nominal trigger sits in; "gave 350 million euros to
+#: promote development in Ethiopia": the place of what the act is for)
 LOCATED_SLOTS = ("place:in", "place:throughout", "place:across", "dobj.place:in", "dobj.place:throughout",
                  "dobj.for.place:in", "prep:for.place:in", "dobj.to.place:in", "prep:to.place:in",
-                 "purpose.place:in", "clause.place:in")
+                 "purpose.place:in", "clause.place:in", "advcl.dobj.place:in", "xcomp.dobj.place:in")
 
 
 #: Acts only a state does (arrest, detain, jail, sentence, deport): an agentless passive's agent is
