@@ -187,3 +187,52 @@ def test_responsible_for_killings_names_the_perpetrator(run):
     # accountable for is a judgement of someone else, not a confession
     recs = run("Britain held Russia accountable for the killing of Ukrainian civilians.")
     assert not any(r["relation"] == "ATTACKED" and r["source"]["country"] == "GBR" for r in recs), recs
+
+
+def test_a_state_acting_at_home_acts_on_its_civilians(run):
+    got = facts(run("The Peruvian government declared a state of emergency in Lima."))
+    assert any(s[0] == "PER" and r == "COERCED" and t == ("PER", "CVL") for s, r, t in got), got
+    got = facts(run("Thai authorities imposed a curfew in Bangkok on Friday."))
+    assert any(r == "COERCED" and t == ("THA", "CVL") for s, r, t in got), got
+    # abroad it is the other country
+    got = facts(run("Israel imposed a curfew in Hebron."))
+    assert (("ISR", None), "COERCED", ("PSE", None)) in got, got
+
+
+def test_a_named_victim_at_home_is_kept(run):
+    recs = run("Opposition leader Ousmane Sonko was arrested on Monday in Senegal.")
+    arrest = [r for r in recs if r["relation"] == "COERCED"]
+    assert arrest and all(r["target"]["text"].endswith("Sonko") for r in arrest), recs
+
+
+def test_resigning_from_an_office_of_a_country(run):
+    got = facts(run("Boris Yeltsin resigned as president of Russia on December 31."))
+    assert any(r == "YIELDED" and t[0] == "RUS" for _, r, t in got), got
+
+
+def test_sending_troops_is_military_aid(run):
+    recs = run("Rwanda is sending troops to Mozambique.")
+    assert any(r["relation"] == "PROVIDED_AID" and r["cameo"] == "072" and r["target"]["country"] == "MOZ"
+               for r in recs), recs
+
+
+def test_coordinated_prepositions_share_their_object(run):
+    got = facts(run("Morocco lifted travel restrictions to and from Spain."))
+    assert any(s[0] == "MAR" and t[0] == "ESP" for s, _, t in got), got
+    got = facts(run("India suspended visas to and from China."))
+    assert any(s[0] == "IND" and t[0] == "CHN" for s, _, t in got), got
+
+
+def test_the_place_of_what_an_act_is_for(run):
+    got = facts(run("Sweden gave 40 million euros to build schools in Afghanistan."))
+    assert any(s[0] == "SWE" and r == "PROVIDED_AID" and t[0] == "AFG" for s, r, t in got), got
+
+
+def test_a_subject_the_parser_hung_on_the_auxiliary(run):
+    got = facts(run("Brazil and Argentina however have rejected proposals from the United States."))
+    assert {s[0] for s, r, _ in got if r == "REJECTED"} >= {"BRA", "ARG"}, got
+
+
+def test_let_free_is_a_release_by_the_subject(run):
+    recs = run("Myanmar let free some 200 political prisoners.")
+    assert any(r["relation"] == "YIELDED" and r["source"]["country"] == "MMR" for r in recs), recs

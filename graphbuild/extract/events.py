@@ -137,7 +137,7 @@ def _places(tok: Token, word: str) -> list[Token]:
 
 
 _SLOT_NAMES = {"head", "compound", "dobj", "dative", "nsubjpass", "agent", "poss", "xcomp", "ccomp", "nsubj", "relcl",
-               "clausesubj", "any", "acl", "advcl", "purpose", "clause"}
+               "clausesubj", "any", "acl", "advcl", "purpose", "clause", "aim"}
 
 
 def _slot(tok: Token, slot: str) -> list[Token]:
@@ -178,6 +178,9 @@ def _slot(tok: Token, slot: str) -> list[Token]:
     elif head == "clause":  # "remained on alert in the West Bank": the verb of a nominal trigger's clause
         verb = _clause_verb(tok)
         found = [verb] if tok.pos_ not in VERBAL and verb.i != tok.i and verb.pos_ in VERBAL else []
+    elif head == "aim":  # "gave 40 million euros to build schools in X": the trigger's own purpose clause
+        found = [c for c in tok.children if c.dep_ in ("advcl", "xcomp") and c.pos_ in VERBAL and
+                 any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)]
     elif head == "purpose":  # "arrived in Nepal to deliver aid": the verb a purpose clause serves
         found = [tok.head] if tok.dep_ in ("advcl", "xcomp") and tok.head.pos_ in VERBAL and \
             any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) else []
@@ -1028,7 +1031,7 @@ NONSTATE_ROLES = {"REB", "OPP"}
 #: promote development in Ethiopia": the place of what the act is for)
 LOCATED_SLOTS = ("place:in", "place:throughout", "place:across", "dobj.place:in", "dobj.place:throughout",
                  "dobj.for.place:in", "prep:for.place:in", "dobj.to.place:in", "prep:to.place:in",
-                 "purpose.place:in", "clause.place:in", "advcl.dobj.place:in", "xcomp.dobj.place:in")
+                 "purpose.place:in", "clause.place:in", "aim.place:in", "aim.dobj.place:in")
 
 
 #: Acts only a state does (arrest, detain, jail, sentence, deport): an agentless passive's agent is
