@@ -984,7 +984,7 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
                     return Resolved(named.entry, s, e, 0.7)
                 country = acts.salient_country(tok.i, set())
             quality = 0.7
-        elif country is None and (lemma in cues.get("corefgov", ()) or role == "COP") and \
+        elif country is None and (lemma in ("authority", "authorities") or role == "COP") and tok.dep_ == "nsubj" and \
                 not any(c.dep_ in ("det", "poss", "amod", "compound", "nummod") for c in tok.children):
             country, quality = acts.salient_country(tok.i, set()), 0.6  # "Police detained ...": the article's country
         if country is None:  # "refugees fleeing the civil war in Liberia" (not "ASEAN leaders and the U.S.")

@@ -244,6 +244,8 @@ def _frame_fits(frame: Frame, tok: Token) -> bool:
         return False
     if "in" in req and not (tok.dep_ == "pobj" and tok.head.lower_ in req["in"]):
         return False
+    if "intransitive" in req and any(c.dep_ in ("dobj", "obj") for c in tok.children):
+        return False
     if "oprd" in req and not any(c.dep_ in ("oprd", "acomp", "ccomp", "xcomp") and c.lower_ in req["oprd"]
                                  for c in tok.children):
         return False
@@ -314,6 +316,8 @@ def _modality_negation(tok: Token, cues: dict, reported: bool) -> tuple[str, boo
                 modality = "reported"
         if t.head.i == t.i or hops > 5 or t.dep_ not in CLAUSE_LINKS:
             break
+        if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in cues.get("subordinator", ()) for c in t.children):
+            break  # "costs until Putin ends this war", "since Russia launched its invasion": their own tense
         parent = t.head
         if parent.lemma_.lower() in cues["speech"] and t.dep_ in ("ccomp", "parataxis"):
             if would:
@@ -706,7 +710,7 @@ def _own_people(acts: DocActors, sources: list[Resolved], others: list[Resolved]
     """Unnamed people a country's police or authorities use force on, with no place named, are that
     country's civilians ("Police detained eight people"); other non-actor targets stay as they are."""
     if frame.relation not in NEEDS_VICTIM or len(sources) != 1 or sources[0].entry.role not in DOMESTIC_ROLES \
-            or not sources[0].entry.country:
+            or not sources[0].entry.country or sources[0].entry.kind == "PERSON":
         return others
     out = []
     for o in others:
@@ -842,12 +846,11 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
     other_slot = None
     # an unnamed perpetrator ("a hotel fire kills 17 in Delhi") takes no place for a victim
     slots = frame.targets + LOCATED_SLOTS if frame.relation in LOCATED and not perpetrator else frame.targets
-    object_seen = False
+    problem_seen = False
     for slot in () if between else slots:
         toks = _slot(tok, slot)
         if slot.endswith("dobj.of") and any(d.lemma_.lower() in cues.get("patient", ()) for d in _children(tok, "dobj")):
             toks = []  # "condemned the bombing of hospitals": the of-phrase is the victim, not the one condemned
-        object_seen = object_seen or (slot.partition("+")[0] == "dobj" and bool(toks))
         notes: list[dict] = []
         t_slots.append({"slot": slot, "tokens": notes})
         for t in toks:
@@ -868,6 +871,7 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                 # slot that has them, kept only when no slot names an actor
                 o = other_target(t) if other_slot in (None, slot) else None
                 problem = o is not None and _kind_head(acts, o).lemma_.lower() in cues.get("problem", ())
+                problem_seen = problem_seen or problem
                 if o is not None and not problem and all(o.entry.id != x.entry.id for x in others):
                     others.append(o)
                     other_slot = slot
@@ -933,7 +937,7 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
             if trace is not None:
                 t_slots.append({"slot": "the trip's current stop", "tokens": [
                     _arg_note(tok, targets[-1], "the country the traveller is visiting", None)]})
-    if not targets and not others and frame.relation == "PROTESTED" and sources and \
+    if not targets and not others and frame.relation == "PROTESTED" and sources and not _children(tok, "dobj") and \
             all(s.entry.country in acts.gaz.countries and s.entry.role in PROTESTERS for s in sources):
         # a protest with no target named is against the protesters' own government ("students marched")
         for s in sources:
@@ -943,8 +947,8 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                 if trace is not None:
                     t_slots.append({"slot": "the protesters' own government", "tokens": [
                         _arg_note(tok, gov, "a protest with no target named: the protesters' government", None)]})
-    # "X and Y agreed to ...": each with the other; not when they act on an object ("fought the epidemic")
-    mutual = not targets and frame.mutual and len(sources) > 1 and not object_seen
+    # "X and Y agreed to ...": each with the other; not when they act on a problem ("fought the epidemic")
+    mutual = not targets and frame.mutual and len(sources) > 1 and not problem_seen
     # an unnamed perpetrator needs a named victim: "gunmen killed three men" links no actor
     targets = [] if mutual else targets or ([] if perpetrator else _own_people(acts, sources, others, frame))
     sources = [_as_people(acts, s, targets) for s in sources]
@@ -960,10 +964,13 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
         return None
     modality, negated = _modality_negation(tok, cues, speaker is not None)
     verb = _clause_verb(tok)
-    if frame.pos == "NOUN" and verb.i != tok.i and tok.dep_ in ("dobj", "pobj") and verb.pos_ in VERBAL and \
+    if frame.pos == "NOUN" and verb.i != tok.i and verb.pos_ in VERBAL and \
+            (tok.dep_ == "dobj" and tok.head.i == verb.i or tok.dep_ == "pobj" and tok.head.head.i == verb.i) and \
+            verb.lemma_.lower() not in cues.get("aspectual", ()) and \
             src_toks and {t.i for t in src_toks} <= {t.i for t in subject_tokens(verb)}:
         # a nominal event whose source is the subject of the verb it is the object of takes that verb's
-        # mood ("agreed to undertake joint exercises"); "to discuss Russia's invasion" keeps its own
+        # mood ("agreed to undertake joint exercises"); "to discuss Russia's invasion" keeps its own, and so
+        # does an act a verb only begins, stops or continues ("urge Russia to stop its attacks")
         v_modality, v_negated = _modality_negation(verb, cues, speaker is not None)
         negated = negated or v_negated
         if modality in ("asserted", "reported"):
