@@ -1152,13 +1152,9 @@ def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], excl
                 r = resolve(acts, c, exclude_countries, exclude_ids, depth=1, cues=cues)
             if r is not None:
                 return Resolved(r.entry, r.start, r.end, r.quality * 0.8)
-    for a in tok.children:  # "the United States-led war": the leader's
-        if a.dep_ == "amod" and a.tag_ == "VBN" and a.lemma_.lower() == "lead":
-            for c in a.children:
-                m = acts.mention_at(c)
-                if c.dep_ in ("npadvmod", "compound", "nmod") and m is not None and m.entry.kind != "OTHER":
-                    return Resolved(acts.gaz.countries.get(m.entry.country) or m.entry if m.how in ("demonym", "name")
-                                    else m.entry, m.start, m.end, 0.75)
+    leader = _leader(acts, tok)
+    if leader is not None:
+        return leader
     for c in tok.lefts:
         if c.dep_ not in ("compound", "amod", "nmod"):
             continue
@@ -1189,9 +1185,21 @@ def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], excl
                 m = acts.mention_at(pobj)
                 if m and m.how in ("name", "metonym") and m.entry.country not in exclude_countries:
                     return Resolved(acts.gaz.countries.get(m.entry.country) or m.entry, m.start, m.end, 0.6)
-                r = resolve(acts, pobj, exclude_countries, exclude_ids, depth=1, cues=cues)
-                if r is not None and r.entry.kind != "OTHER":
+                r = resolve(acts, pobj, exclude_countries, exclude_ids, depth=1, cues=cues) or _leader(acts, pobj)
+                if r is not None and r.entry.kind != "OTHER" and r.entry.id not in exclude_ids:
                     return Resolved(r.entry, r.start, r.end, r.quality * 0.7)
+    return None
+
+
+def _leader(acts: DocActors, tok: Token) -> Resolved | None:
+    """The leader of "the United States-led war" (whose war it is)."""
+    for a in tok.children:
+        if a.dep_ == "amod" and a.tag_ == "VBN" and a.lemma_.lower() == "lead":
+            for c in a.children:
+                m = acts.mention_at(c)
+                if c.dep_ in ("npadvmod", "compound", "nmod") and m is not None and m.entry.kind != "OTHER":
+                    return Resolved(acts.gaz.countries.get(m.entry.country) or m.entry if m.how in ("demonym", "name")
+                                    else m.entry, m.start, m.end, 0.75)
     return None
 
 

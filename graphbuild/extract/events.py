@@ -331,6 +331,9 @@ def _modality_negation(tok: Token, cues: dict, reported: bool) -> tuple[str, boo
         if t.dep_ in ("ccomp", "acl") and (parent.lemma_.lower() in cues["irrealis"] or t.dep_ == "ccomp" and any(
                 c.dep_ == "dobj" and c.lemma_.lower() in cues["irrealis"] for c in parent.children)):
             modality = modality or "hypothetical"  # "demanded that Israel ease", "reiterated its demand that X ease"
+        if t.dep_ == "advcl" and parent.lemma_.lower() in cues["intent"] and \
+                any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children):
+            modality = modality or "intended"  # "offered its troops to help him": the purpose of an offer
         if t.dep_ in ("xcomp", "acomp"):
             pl = parent.lemma_.lower()
             if pl in cues["negator"]:
