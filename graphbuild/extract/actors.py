@@ -985,6 +985,7 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
                 country = acts.salient_country(tok.i, set())
             quality = 0.7
         elif country is None and (lemma in ("authority", "authorities") or role == "COP") and tok.dep_ == "nsubj" and \
+                tok.head.lemma_.lower() not in cues.get("speech", ()) and \
                 not any(c.dep_ in ("det", "poss", "amod", "compound", "nummod") for c in tok.children):
             country, quality = acts.salient_country(tok.i, set()), 0.6  # "Police detained ...": the article's country
         if country is None:  # "refugees fleeing the civil war in Liberia" (not "ASEAN leaders and the U.S.")

@@ -145,7 +145,7 @@ def _slot(tok: Token, slot: str) -> list[Token]:
     head, _, rest = slot.partition(".")
     found: list[Token]
     if head == "dobj":  # a passive's subject is its object ("the rebels are backed by Iran")
-        found = [c for d in _children(tok, "dobj", "obj") or _children(tok, "nsubjpass") for c in conjuncts(d)]
+        found = [c for d in _children(tok, "dobj", "obj") or _children(tok, "nsubjpass") for c in conjuncts(_whole(d))]
     elif head == "dative":
         found = [c for d in _children(tok, "dative", "iobj") if d.pos_ != "ADP" for c in conjuncts(d)]
         found += _prep_objects(tok, {"to"}) if any(d.dep_ == "dative" and d.pos_ == "ADP" for d in tok.children) else []
@@ -219,11 +219,28 @@ def _slot(tok: Token, slot: str) -> list[Token]:
     return [t for f in found for t in _slot(f, rest)]
 
 
+#: Heads that name a part of what their of-phrase names ("suspended part of its aid", "lifted some of the sanctions").
+PARTITIVES = {"part", "some", "most", "all", "much", "half", "portion", "rest", "remainder", "bulk", "majority", "parts"}
+
+
+def _whole(tok: Token) -> Token:
+    """What a partitive head ("part of a military aid program") is a part of; other words unchanged."""
+    if tok.lemma_.lower() in PARTITIVES:
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj
+    return tok
+
+
 def _frame_fits(frame: Frame, tok: Token) -> bool:
     req = frame.requires
     if "obj" in req:
-        objs = [c for c in tok.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
+        objs = [_whole(c) for c in tok.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
         objs += [c for d in objs for c in d.conjuncts]
+        # "suspended a military aid program": a noun compounded with the object says what it is too
+        objs += [c for d in objs for c in d.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
         # "withdraw all remaining personnel", "impose new sanctions": lemma or plain form of the object
         if not any(o.lemma_.lower() in req["obj"] or o.lower_ in req["obj"] for o in objs):
             # title-case headlines: "Personnel Withdrawing From X" (the object is the subject)
@@ -919,6 +936,10 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
             notes.append(_arg_note(t, r, how if r is not None else None, why))
             if why is None:
                 targets.append(r)
+                for other in _coordinated_countries(acts, t, r):  # "Sierra Leonean and Liberian refugees"
+                    if other.entry.country not in excl and all(other.entry.id != x.entry.id for x in targets):
+                        targets.append(other)
+                        notes.append(_arg_note(t, other, "a coordinated country modifier of the same noun", None))
         if targets:
             if slot.startswith("place:") and frame.relation == "CONSULTED" and trace is None:  # a trip
                 acts.destinations.extend((tok.i, r.entry.country) for r in targets if r.entry.country)
@@ -940,6 +961,16 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
             if trace is not None:
                 t_slots.append({"slot": "the trip's current stop", "tokens": [
                     _arg_note(tok, targets[-1], "the country the traveller is visiting", None)]})
+    if not targets and not others and frame.relation == "COERCED" and "place:in" in frame.targets and \
+            len(sources) == 1 and sources[0].entry.country in acts.gaz.countries and \
+            sources[0].entry.role not in NONSTATE_ROLES:
+        # a curfew, emergency or martial law with no place named is the state's at home ("prepared to impose
+        # martial law"): on its own civilians
+        home = Resolved(acts.gaz.country_role(sources[0].entry.country, "CVL"), tok.i, tok.i + 1, 0.5)
+        targets.append(home)
+        if trace is not None:
+            t_slots.append({"slot": "the state's own civilians", "tokens": [
+                _arg_note(tok, home, "a measure at home with no place named: the source country's civilians", None)]})
     if not targets and not others and frame.relation == "PROTESTED" and sources and not _children(tok, "dobj") and \
             all(s.entry.country in acts.gaz.countries and s.entry.role in PROTESTERS for s in sources):
         # a protest with no target named is against the protesters' own government ("students marched")
@@ -1038,10 +1069,11 @@ NONSTATE_ROLES = {"REB", "OPP"}
 #: ("$340 million for assistance in northern Iraq", "aid to families in Gaza": the beneficiaries' place;
 #: "arrived in Nepal to deliver aid": the place of the act the purpose clause serves; "remained on
 #: alert in the West Bank": the place of the clause a nominal trigger sits in; "gave 350 million euros to
-#: promote development in Ethiopia": the place of what the act is for)
+#: promote development in Ethiopia": the place of what the act is for; "killed 23 people when they blew
+#: themselves up in Tel Aviv": the place of a clause about the same act)
 LOCATED_SLOTS = ("place:in", "place:throughout", "place:across", "dobj.place:in", "dobj.place:throughout",
                  "dobj.for.place:in", "prep:for.place:in", "dobj.to.place:in", "prep:to.place:in",
-                 "purpose.place:in", "clause.place:in", "aim.place:in", "aim.dobj.place:in")
+                 "purpose.place:in", "clause.place:in", "aim.place:in", "aim.dobj.place:in", "advcl.place:in")
 
 
 #: Acts only a state does (arrest, detain, jail, sentence, deport): an agentless passive's agent is

@@ -61,8 +61,9 @@ def _failed_conditions(frame, tok: Token) -> list[str]:
     req, out = frame.requires, []
     kids = list(tok.children)
     if "obj" in req:
-        objs = [c for c in kids if c.dep_ in ("dobj", "obj", "nsubjpass")]
+        objs = [ev._whole(c) for c in kids if c.dep_ in ("dobj", "obj", "nsubjpass")]
         objs += [c for d in objs for c in d.conjuncts]
+        objs += [c for d in objs for c in d.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
         if not any(o.lemma_.lower() in req["obj"] or o.lower_ in req["obj"] for o in objs):
             out.append(_missing("obj", "object", [f"{o.text!r} (lemma {o.lemma_.lower()})" for o in objs]))
     if "prep" in req and not any(c.dep_ in ("prep", "agent", "dative") and c.lower_ in req["prep"] for c in kids):
