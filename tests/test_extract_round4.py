@@ -236,3 +236,46 @@ def test_a_subject_the_parser_hung_on_the_auxiliary(run):
 def test_let_free_is_a_release_by_the_subject(run):
     recs = run("Myanmar let free some 200 political prisoners.")
     assert any(r["relation"] == "YIELDED" and r["source"]["country"] == "MMR" for r in recs), recs
+
+
+def test_the_purpose_of_an_offer_is_not_yet_done(run):
+    recs = run("Turkey offered its warships to Azerbaijan to help it patrol the Caspian Sea.")
+    assert not any(r["relation"] == "PROVIDED_AID" and r["modality"] == "asserted" for r in recs), recs
+
+
+def test_refusing_help_to_a_war_led_by_a_country_rejects_that_country(run):
+    got = facts(run("Spain refused to commit any troops to the French-led mission in Mali."))
+    assert any(s[0] == "ESP" and r == "REJECTED" and t[0] == "FRA" for s, r, t in got), got
+
+
+def test_forcing_people_out_is_expulsion(run):
+    got = facts(run("Myanmar's army forced out thousands of Rohingya villagers from Rakhine."))
+    assert any(s[0] == "MMR" and r == "ATTACKED" for s, r, _ in got), got
+
+
+def test_the_place_of_a_when_clause_about_the_same_attack(run):
+    got = facts(run("Afghan insurgents killed five policemen when they opened fire in Kabul."))
+    assert (("AFG", "REB"), "ATTACKED", ("AFG", "COP")) in got, got
+
+
+def test_coordinated_country_modifiers_of_a_target(run):
+    got = facts(run("Chadian troops killed 40 Sudanese and Libyan fighters."))
+    assert {t[0] for _, r, t in got if r == "ATTACKED"} >= {"SDN", "LBY"}, got
+
+
+def test_a_partitive_or_compound_object_says_what_is_acted_on(run):
+    got = facts(run("Britain suspended part of its development aid program for Uganda."))
+    assert any(s[0] == "GBR" and r == "REDUCED_RELATIONS" and t[0] == "UGA" for s, r, t in got), got
+
+
+def test_a_measure_at_home_with_no_place_is_on_the_states_civilians(run):
+    got = facts(run("Sri Lanka declared a state of emergency on Tuesday."))
+    assert any(s[0] == "LKA" and r == "COERCED" and t == ("LKA", "CVL") for s, r, t in got), got
+    # a ceasefire is toward an enemy, never the state's own people
+    got = facts(run("Russia declared a ceasefire on Tuesday."))
+    assert not any(t[0] == "RUS" for _, _, t in got), got
+
+
+def test_a_temporal_clause_keeps_its_own_tense(run):
+    recs = run("Sanctions will stay in place until Russia ends its invasion of Ukraine.")
+    assert any(r["relation"] == "ATTACKED" and r["modality"] == "asserted" for r in recs), recs

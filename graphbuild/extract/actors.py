@@ -1187,6 +1187,8 @@ def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], excl
                 if m and m.how in ("name", "metonym") and m.entry.country not in exclude_countries:
                     return Resolved(acts.gaz.countries.get(m.entry.country) or m.entry, m.start, m.end, 0.6)
                 r = resolve(acts, pobj, exclude_countries, exclude_ids, depth=1, cues=cues) or _leader(acts, pobj)
+                if r is not None and r.entry.kind == "COUNTRY" and r.entry.country in exclude_countries:
+                    continue  # "stormed a checkpoint in Idlib" by Syrians: not Syria itself
                 if r is not None and r.entry.kind != "OTHER" and r.entry.id not in exclude_ids:
                     return Resolved(r.entry, r.start, r.end, r.quality * 0.7)
     return None
