@@ -52,6 +52,8 @@ OFF_CODE_VERBS = set("""rule oversee supervise control conduct dictate enact ins
 #: ... and directives, mostly to one's own subordinates ("ordered his forces"), and "disrupt",
 #: today mostly cyber or logistics attacks rather than CAMEO's 160 (reduce relations).
 OFF_CODE_VERBS |= {"order", "decree", "disrupt"}
+#: ... and "surround", in news mostly where things are ("communities surrounding the mine").
+OFF_CODE_VERBS |= {"surround"}
 NO_BARE = LIGHT_VERBS | TOPIC_VERBS | OFF_CODE_VERBS
 
 

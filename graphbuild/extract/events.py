@@ -900,6 +900,11 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                                        None if o is not None else "not an actor"))
                 continue
             last = slot.rpartition(".")[2]
+            if r is not None and last.startswith("place") and r.entry.kind != "COUNTRY" and \
+                    r.entry.id != f"{r.entry.country}-{r.entry.role}":  # (a capital as metonym is still a place)
+                r, how = None, None  # "resigning in protest to May's deal": a person or group is no place
+                notes.append(_arg_note(t, None, None, "not a place"))
+                continue
             if r is not None and last.startswith("place") and r.entry.country in acts.gaz.countries:
                 # a place stands for its country ("travel to Madrid"), or for its government ("protest in Madrid")
                 place = acts.gaz.country_role(r.entry.country, "GOV") if last.startswith("placegov:") \
