@@ -984,6 +984,11 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
                     return Resolved(named.entry, s, e, 0.7)
                 country = acts.salient_country(tok.i, set())
             quality = 0.7
+        elif country is None and role in ("REB", "OPP") and any(
+                c.dep_ in ("compound", "amod") and c.i < tok.i and c.text[:1].isupper() and acts.mention_at(c) is None
+                for c in tok.children):
+            # "Shona rebels", "Karen guerrillas": an ethnic group's fighters in the country the text is about
+            country, quality = acts.salient_country(tok.i, set()), 0.6
         elif country is None and (lemma in ("authority", "authorities") or role == "COP") and tok.dep_ == "nsubj" and \
                 tok.head.lemma_.lower() not in cues.get("speech", ()) and \
                 not any(c.dep_ in ("det", "poss", "amod", "compound", "nummod") for c in tok.children):

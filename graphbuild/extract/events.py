@@ -56,13 +56,24 @@ def _prep_objects(tok: Token, words: set[str] | frozenset[str]) -> list[Token]:
     for prep in tok.children:
         if prep.dep_ in ("prep", "agent", "dative") and prep.lower_ in words:
             # "curbs to and from North Korea": the object hangs on the last coordinated preposition
-            shared = [] if any(c.dep_ in ("pobj", "pcomp") for c in prep.children) else \
-                [c for p in prep.conjuncts if p.pos_ == "ADP" for c in p.children]
-            for pobj in list(prep.children) + shared:
-                if pobj.dep_ in ("pobj", "pcomp"):
+            bare = not any(c.dep_ in ("pobj", "pcomp") for c in prep.children)
+            shared = [c for p in prep.conjuncts if p.pos_ == "ADP" for c in p.children] if bare else []
+            slipped = _reduced_relative(prep) if bare and not shared else []
+            for pobj in list(prep.children) + shared + slipped:
+                if pobj.dep_ in ("pobj", "pcomp") or pobj in slipped:
                     out.extend(conjuncts(pobj))
                     out.extend(c for c in pobj.children if c.dep_ == "appos")
     return out
+
+
+def _reduced_relative(prep: Token) -> list[Token]:
+    """A parser slip: "granted asylum to | five officers holed up in ..." makes the object of "to" the
+    subject of the participle that follows; that subject is the preposition's object."""
+    doc = prep.doc
+    for t in doc[prep.i + 1: min(prep.i + 8, len(doc))]:
+        if t.dep_ in ("nsubj", "nsubjpass") and t.left_edge.i == prep.i + 1 and t.head.tag_ in ("VBN", "VBD"):
+            return [t]
+    return []
 
 
 def _is_passive(verb: Token) -> bool:
