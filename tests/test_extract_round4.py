@@ -279,3 +279,35 @@ def test_a_measure_at_home_with_no_place_is_on_the_states_civilians(run):
 def test_a_temporal_clause_keeps_its_own_tense(run):
     recs = run("Sanctions will stay in place until Russia ends its invasion of Ukraine.")
     assert any(r["relation"] == "ATTACKED" and r["modality"] == "asserted" for r in recs), recs
+
+
+def test_a_prepositions_object_the_parser_gave_to_a_participle(run):
+    got = facts(run("Ecuador granted asylum to three Venezuelan opposition leaders hiding in its embassy."))
+    assert any(s[0] == "ECU" and r == "PROVIDED_AID" and t[0] == "VEN" for s, r, t in got), got
+
+
+def test_an_ethnic_groups_rebels_belong_to_the_country_in_question(run):
+    got = facts(run("The Ethiopian government agreed to the demands of Oromo rebels."))
+    assert any(t == ("ETH", "REB") for _, _, t in got), got
+
+
+def test_opening_an_embassy_recognizes_the_country(run):
+    got = facts(run("Bahrain opened an embassy in Tel Aviv on Thursday."))
+    assert (("BHR", None), "RECOGNIZED", ("ISR", None)) in got, got
+
+
+def test_reduced_relative_repair_on_a_slipped_parse(extractor):
+    """The parse the small model gives "granted asylum to five officers holed up in ...": the object
+    of "to" made the subject of the participle; _prep_objects still finds it."""
+    from spacy.tokens import Doc
+    from graphbuild.extract.events import _prep_objects
+    words = ["Peru", "granted", "asylum", "to", "five", "officers", "holed", "up", "."]
+    heads = [1, 1, 1, 1, 5, 6, 1, 6, 1]
+    deps = ["nsubj", "ROOT", "dobj", "prep", "nummod", "nsubj", "advcl", "prt", "punct"]
+    tags = ["NNP", "VBD", "NN", "IN", "CD", "NNS", "VBD", "RP", "."]
+    doc = Doc(extractor.nlp.vocab, words=words, heads=heads, deps=deps, tags=tags)
+    assert [t.text for t in _prep_objects(doc[1], {"to"})] == ["officers"]
+    # a preposition with its own object is left alone
+    doc = Doc(extractor.nlp.vocab, words=["aid", "to", "Chad", "arrived"], heads=[3, 0, 1, 3],
+              deps=["nsubj", "prep", "pobj", "ROOT"], tags=["NN", "IN", "NNP", "VBD"])
+    assert [t.text for t in _prep_objects(doc[0], {"to"})] == ["Chad"]
