@@ -311,3 +311,13 @@ def test_reduced_relative_repair_on_a_slipped_parse(extractor):
     doc = Doc(extractor.nlp.vocab, words=["aid", "to", "Chad", "arrived"], heads=[3, 0, 1, 3],
               deps=["nsubj", "prep", "pobj", "ROOT"], tags=["NN", "IN", "NNP", "VBD"])
     assert [t.text for t in _prep_objects(doc[0], {"to"})] == ["Chad"]
+
+
+def test_blocking_roads_in_a_city_protests_to_its_government(run):
+    got = facts(run("Angry Polish truckers blocked a highway in Warsaw."))
+    assert (("POL", "CVL"), "PROTESTED", ("POL", "GOV")) in got, got
+
+
+def test_hacking_and_defacing_are_cyber_coercion(run):
+    recs = run("Iranian hackers defaced hundreds of Israeli websites.")
+    assert any(r["relation"] == "COERCED" and r["cameo"] == "176" and r["target"]["country"] == "ISR" for r in recs), recs
