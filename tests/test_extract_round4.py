@@ -321,3 +321,8 @@ def test_blocking_roads_in_a_city_protests_to_its_government(run):
 def test_hacking_and_defacing_are_cyber_coercion(run):
     recs = run("Iranian hackers defaced hundreds of Israeli websites.")
     assert any(r["relation"] == "COERCED" and r["cameo"] == "176" and r["target"]["country"] == "ISR" for r in recs), recs
+
+
+def test_a_demand_repeated_by_a_speech_verb_is_still_only_demanded(run):
+    recs = run("Egypt repeated its call that Israel withdraw from Gaza.")
+    assert not facts([r for r in recs if r["source"]["country"] == "ISR"]), recs

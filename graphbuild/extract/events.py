@@ -347,6 +347,8 @@ def _modality_negation(tok: Token, cues: dict, reported: bool) -> tuple[str, boo
         if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in cues.get("subordinator", ()) for c in t.children):
             break  # "costs until Putin ends this war", "since Russia launched its invasion": their own tense
         parent = t.head
+        if t.dep_ == "ccomp" and any(c.dep_ == "dobj" and c.lemma_.lower() in cues["irrealis"] for c in parent.children):
+            modality = modality or "hypothetical"  # "reiterated its demand that Israel ease ...": demanded, not done
         if parent.lemma_.lower() in cues["speech"] and t.dep_ in ("ccomp", "parataxis"):
             if would:
                 modality, would = modality or "intended", False
