@@ -326,3 +326,14 @@ def test_hacking_and_defacing_are_cyber_coercion(run):
 def test_a_demand_repeated_by_a_speech_verb_is_still_only_demanded(run):
     recs = run("Egypt repeated its call that Israel withdraw from Gaza.")
     assert not facts([r for r in recs if r["source"]["country"] == "ISR"]), recs
+
+
+def test_a_coordinated_purpose_is_no_intention_to_meet(run):
+    recs = run("The envoy of Canada will travel to Seoul to lay a wreath and to meet with South Korean officials.")
+    assert any(r["relation"] == "CONSULTED" and r["target"]["country"] == "KOR" for r in recs), recs
+    assert not any(r["relation"] == "PLEDGED" for r in recs), recs
+
+
+def test_the_sources_own_things_are_no_target(run):
+    recs = run("The French minister's visit supports French commitments to the Sahel.")
+    assert not any(r["source"]["country"] == "FRA" and r["target"]["country"] == "FRA" for r in recs), recs

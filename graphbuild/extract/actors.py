@@ -1167,6 +1167,8 @@ def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], excl
         m = acts.mention_at(c)
         if m is None or m.entry.kind == "OTHER" or _ethnic(acts, m):
             continue
+        if m.how in ("demonym", "name") and m.entry.country in exclude_countries:
+            continue  # "the US trip supports U.S. commitments": the source's own things are no target
         if m.how == "demonym" or m.how == "name":
             entry = acts.gaz.countries.get(m.entry.country) or m.entry
         else:

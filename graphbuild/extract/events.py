@@ -1118,9 +1118,10 @@ def _intent_governed(tok: Token, cues: dict) -> bool:
     for _ in range(6):
         if t.dep_ not in ("xcomp", "conj", "acomp") or t.head.i == t.i:
             return False
+        coordinated = t.dep_ == "conj"
         t = t.head
-        if t.lemma_.lower() in cues["intent"]:
-            return True
+        if not coordinated and t.lemma_.lower() in cues["intent"]:
+            return True  # (a coordinated verb is no governor: "to offer condolences and to meet with X")
     return False
 
 
