@@ -337,3 +337,11 @@ def test_a_coordinated_purpose_is_no_intention_to_meet(run):
 def test_the_sources_own_things_are_no_target(run):
     recs = run("The French minister's visit supports French commitments to the Sahel.")
     assert not any(r["source"]["country"] == "FRA" and r["target"]["country"] == "FRA" for r in recs), recs
+
+
+def test_the_actor_of_a_relative_clause_about_a_thing_welcomed(run):
+    got = facts(run("Germany welcomed the steps that Serbia has taken toward reform."))
+    assert (("DEU", None), "SUPPORTED", ("SRB", None)) in got, got
+    # a that-clause the parser hung on a noun is no relative clause about it
+    recs = run("Austria agreed with the European Commission that Hungary broke the rules.")
+    assert not any(r["target"]["country"] == "HUN" and r["relation"] in ("PLEDGED", "SUPPORTED") for r in recs), recs

@@ -1181,6 +1181,16 @@ def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], excl
                 r = resolve(acts, agent, exclude_countries, exclude_ids, depth=1, cues=cues)
                 if r is not None and r.entry.kind != "OTHER":
                     return Resolved(r.entry, r.start, r.end, r.quality * 0.8)
+    if not source:  # "welcomed the role that Cambodia is playing": the one doing what is welcomed
+        for rel in tok.children:
+            if rel.dep_ == "relcl" and not any(c.lower_ in ("which", "that") and c.dep_.startswith("nsubj")
+                                               for c in rel.children) and \
+                    not any(c.dep_ == "dobj" and c.lower_ not in ("which", "that") for c in rel.children):
+                for subj in rel.children:
+                    if subj.dep_ == "nsubj" and subj.lower_ not in ("who", "which", "that"):
+                        r = resolve(acts, subj, exclude_countries, exclude_ids, depth=1, cues=cues)
+                        if r is not None and r.entry.kind != "OTHER":
+                            return Resolved(r.entry, r.start, r.end, r.quality * 0.7)
     words = ("for", "of", "by") if source else ("in", "to", "for", "of", "by")
     if cues and tok.lemma_.lower() in cues.get("patient", ()):
         words = tuple(w for w in words if w != "of")  # "the arrest of Navalny" is not Navalny's
