@@ -345,3 +345,9 @@ def test_the_actor_of_a_relative_clause_about_a_thing_welcomed(run):
     # a that-clause the parser hung on a noun is no relative clause about it
     recs = run("Austria agreed with the European Commission that Hungary broke the rules.")
     assert not any(r["target"]["country"] == "HUN" and r["relation"] in ("PLEDGED", "SUPPORTED") for r in recs), recs
+
+
+def test_a_measure_of_the_object_and_war_games(run):
+    got = facts(run("Greek and Cypriot warships began five days of war games off Crete."))
+    assert (("GRC", "MIL"), "COOPERATED", ("CYP", "MIL")) in got, got
+    assert not facts(run("Brazil and Argentina played games in Rio."))

@@ -230,6 +230,10 @@ def _slot(tok: Token, slot: str) -> list[Token]:
     return [t for f in found for t in _slot(f, rest)]
 
 
+#: Heads that measure what their of-phrase names ("10 days of war games", "a series of raids").
+MEASURE_HEADS = {"day", "week", "month", "hour", "year", "round", "series", "wave", "spate", "string"}
+
+
 #: Heads that name a part of what their of-phrase names ("suspended part of its aid", "lifted some of the sanctions").
 PARTITIVES = {"part", "some", "most", "all", "much", "half", "portion", "rest", "remainder", "bulk", "majority", "parts"}
 
@@ -271,6 +275,8 @@ def _frame_fits(frame: Frame, tok: Token) -> bool:
     if "transitive" in req and not any(c.dep_ in ("dobj", "obj", "nsubjpass") for c in tok.children):
         return False
     if "in" in req and not (tok.dep_ == "pobj" and tok.head.lower_ in req["in"]):
+        return False
+    if "mod" in req and not any(c.dep_ in ("compound", "amod") and c.lemma_.lower() in req["mod"] for c in tok.children):
         return False
     if "intransitive" in req and any(c.dep_ in ("dobj", "obj") for c in tok.children):
         return False
@@ -490,7 +496,11 @@ def _nominal_sources(acts: DocActors, tok: Token, frame: Frame, cues) -> list[To
             holder.i == verb.i or holder.dep_ == "dobj" and holder.head.i == verb.i) or \
             tok.dep_ == "pobj" and tok.head.lower_ == "on" and holder.i == verb.i and governs in cues.get("stance", ())
         # ... and "remained on alert", "went on strike": a state its subject is in
-        if verb.i != tok.i and (tok.dep_ in ("dobj", "nsubjpass") or manner and frame.requires.get("nsource")) and lends:
+        # "launched 10 days of war games": a measure of the object is the object
+        measured = tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.dep_ == "dobj" and \
+            tok.head.head.head.i == verb.i and tok.head.head.lemma_.lower() in MEASURE_HEADS
+        if verb.i != tok.i and (tok.dep_ in ("dobj", "nsubjpass") or measured or manner and frame.requires.get("nsource")) \
+                and lends:
             srcs = subject_tokens(verb)
     return srcs
 

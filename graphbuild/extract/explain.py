@@ -81,6 +81,8 @@ def _failed_conditions(frame, tok: Token) -> list[str]:
         out.append("transitive: the trigger has no direct object (\"returned to Kabul\" is a trip)")
     if "in" in req and not (tok.dep_ == "pobj" and tok.head.lower_ in req["in"]):
         out.append(f"in: the trigger is not the object of {'/'.join(sorted(req['in']))} (\"went on strike\")")
+    if "mod" in req and not any(c.dep_ in ("compound", "amod") and c.lemma_.lower() in req["mod"] for c in kids):
+        out.append(_missing("mod", "modifier", [repr(c.text) for c in kids if c.dep_ in ("compound", "amod")]))
     if "intransitive" in req and any(c.dep_ in ("dobj", "obj") for c in kids):
         out.append("intransitive: the trigger has a direct object (\"demonstrated its commitment\" is no protest)")
     if "notobj" in req and any(c.dep_ in ("dobj", "obj") and c.lemma_.lower() in req["notobj"] for c in kids):
