@@ -351,3 +351,11 @@ def test_a_measure_of_the_object_and_war_games(run):
     got = facts(run("Greek and Cypriot warships began five days of war games off Crete."))
     assert (("GRC", "MIL"), "COOPERATED", ("CYP", "MIL")) in got, got
     assert not facts(run("Brazil and Argentina played games in Rio."))
+
+
+def test_pushing_or_calling_for_someone_to_act_is_a_demand_on_them(run):
+    got = facts(run("Russia called on Friday for Ukraine to withdraw its troops."))
+    assert (("RUS", None), "DEMANDED", ("UKR", None)) in got, got
+    assert not any(s[0] == "UKR" for s, _, _ in got), got  # the withdrawal is only wished
+    got = facts(run("France is pushing hard for Germany to back the plan."))
+    assert (("FRA", None), "DEMANDED", ("DEU", None)) in got, got

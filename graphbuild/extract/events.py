@@ -148,7 +148,7 @@ def _places(tok: Token, word: str) -> list[Token]:
 
 
 _SLOT_NAMES = {"head", "compound", "dobj", "dative", "nsubjpass", "agent", "poss", "xcomp", "ccomp", "nsubj", "relcl",
-               "clausesubj", "any", "acl", "advcl", "purpose", "clause", "aim"}
+               "clausesubj", "any", "acl", "advcl", "purpose", "clause", "aim", "forclause"}
 
 
 def _slot(tok: Token, slot: str) -> list[Token]:
@@ -189,6 +189,9 @@ def _slot(tok: Token, slot: str) -> list[Token]:
     elif head == "clause":  # "remained on alert in the West Bank": the verb of a nominal trigger's clause
         verb = _clause_verb(tok)
         found = [verb] if tok.pos_ not in VERBAL and verb.i != tok.i and verb.pos_ in VERBAL else []
+    elif head == "forclause":  # "pushing for the US to support the plan": the clause "for" introduces
+        found = [c for c in tok.children if c.dep_ in ("advcl", "ccomp") and
+                 any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children)]
     elif head == "aim":  # "gave 40 million euros to build schools in X": the trigger's own purpose clause
         found = [c for c in tok.children if c.dep_ in ("advcl", "xcomp") and c.pos_ in VERBAL and
                  any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)]
@@ -344,7 +347,7 @@ def _modality_negation(tok: Token, cues: dict, reported: bool) -> tuple[str, boo
                 modality = "hypothetical"
             elif c.dep_ == "mark" and low in cues["condition"]:
                 modality = "hypothetical"
-            elif c.dep_ == "mark" and low == "for" and any(a.dep_ == "aux" and a.lower_ == "to" for a in verb.children):
+            elif c.dep_ == "mark" and low == "for" and any(a.dep_ in ("aux", "nsubj") for a in verb.children):
                 modality = "hypothetical"  # "called for Iran to release the prisoners": wished, not done
             elif c.dep_ == "advmod" and low in cues["hearsay"] and modality is None:
                 modality = "reported"
