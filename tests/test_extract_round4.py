@@ -359,3 +359,12 @@ def test_pushing_or_calling_for_someone_to_act_is_a_demand_on_them(run):
     assert not any(s[0] == "UKR" for s, _, _ in got), got  # the withdrawal is only wished
     got = facts(run("France is pushing hard for Germany to back the plan."))
     assert (("FRA", None), "DEMANDED", ("DEU", None)) in got, got
+
+
+def test_arrest_on_charges_is_also_an_accusation(run):
+    got = facts(run("Iranian authorities arrested two French citizens on charges of espionage."))
+    assert (("IRN", "GOV"), "BLAMED", ("FRA", "CVL")) in got, got
+    assert (("IRN", "GOV"), "COERCED", ("FRA", "CVL")) in got, got
+    # "charges" without "on" is no accusation frame
+    recs = run("Iran dropped charges against two French citizens.")
+    assert not any(r["relation"] == "BLAMED" and r["trigger"] == "charges" for r in recs), recs

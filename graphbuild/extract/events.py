@@ -497,8 +497,10 @@ def _nominal_sources(acts: DocActors, tok: Token, frame: Frame, cues) -> list[To
         holder = tok.head.head  # "in support of X", "staged a strike in protest against X"
         manner = tok.dep_ == "pobj" and tok.head.lower_ == "in" and (
             holder.i == verb.i or holder.dep_ == "dobj" and holder.head.i == verb.i) or \
-            tok.dep_ == "pobj" and tok.head.lower_ == "on" and holder.i == verb.i and governs in cues.get("stance", ())
-        # ... and "remained on alert", "went on strike": a state its subject is in
+            tok.dep_ == "pobj" and tok.head.lower_ == "on" and holder.i == verb.i and (
+                governs in cues.get("stance", ()) or frame.requires.get("in"))
+        # ... and "remained on alert", "went on strike": a state its subject is in; "jailed X on charges
+        # of treason": a frame that asks for its on-phrase
         # "launched 10 days of war games": a measure of the object is the object
         measured = tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.dep_ == "dobj" and \
             tok.head.head.head.i == verb.i and tok.head.head.lemma_.lower() in MEASURE_HEADS
