@@ -1004,16 +1004,19 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
         if trace is not None:
             t_slots.append({"slot": "the state's own civilians", "tokens": [
                 _arg_note(tok, home, "a measure at home with no place named: the source country's civilians", None)]})
-    if not targets and not others and frame.relation == "PROTESTED" and sources and not _children(tok, "dobj") and \
+    if not targets and frame.relation == "PROTESTED" and sources and (others or not _children(tok, "dobj")) and \
             all(s.entry.country in acts.gaz.countries and s.entry.role in PROTESTERS for s in sources):
-        # a protest with no target named is against the protesters' own government ("students marched")
+        # a protest with no party named is against the protesters' own government ("students marched",
+        # "Kenyan students protested the tax increase": the grievance is no party)
+        span = others[0] if others else Resolved(sources[0].entry, tok.i, tok.i + 1, 0.5)
+        others = []
         for s in sources:
-            gov = Resolved(acts.gaz.country_role(s.entry.country, "GOV"), tok.i, tok.i + 1, 0.5)
+            gov = Resolved(acts.gaz.country_role(s.entry.country, "GOV"), span.start, span.end, 0.5)
             if all(gov.entry.id != x.entry.id for x in targets):
                 targets.append(gov)
                 if trace is not None:
                     t_slots.append({"slot": "the protesters' own government", "tokens": [
-                        _arg_note(tok, gov, "a protest with no target named: the protesters' government", None)]})
+                        _arg_note(tok, gov, "a protest with no party named: the protesters' government", None)]})
     # "X and Y agreed to ...": each with the other; not when they act on a problem ("fought the epidemic")
     mutual = not targets and frame.mutual and len(sources) > 1 and not problem_seen
     # an unnamed perpetrator needs a named victim: "gunmen killed three men" links no actor
