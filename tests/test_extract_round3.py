@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from graphbuild.ingest import RawArticle
 
 
 @pytest.fixture(scope="module")
-def run(extractor):
-    def extract(text):
-        return extractor.extract(RawArticle(id="t", text=text, date="2023-05-02"))
-    return extract
+def run(extract_text):
+    return lambda text: extract_text(text, date="2023-05-02")
 
 
 def facts(records):

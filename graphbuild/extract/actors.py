@@ -1183,9 +1183,14 @@ def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], excl
                     return Resolved(r.entry, r.start, r.end, r.quality * 0.8)
     if not source:  # "welcomed the role that Cambodia is playing": the one doing what is welcomed
         for rel in tok.children:
+            lemma_rel = rel.lemma_.lower()
             if rel.dep_ == "relcl" and not any(c.lower_ in ("which", "that") and c.dep_.startswith("nsubj")
                                                for c in rel.children) and \
-                    not any(c.dep_ == "dobj" and c.lower_ not in ("which", "that") for c in rel.children):
+                    not any(c.dep_ == "dobj" and c.lower_ not in ("which", "that") for c in rel.children) and \
+                    rel.left_edge.i > 0 and tok.doc[rel.left_edge.i - 1].text != "," and \
+                    not any(lemma_rel in cues.get(k, ()) for k in ("reaction", "speech", "negator")):
+                # (only a restrictive clause about doing it: "cyber-attacks, which U.S. officials denied" is no
+                # attack by them)
                 for subj in rel.children:
                     if subj.dep_ == "nsubj" and subj.lower_ not in ("who", "which", "that"):
                         r = resolve(acts, subj, exclude_countries, exclude_ids, depth=1, cues=cues)
