@@ -368,3 +368,16 @@ def test_arrest_on_charges_is_also_an_accusation(run):
     # "charges" without "on" is no accusation frame
     recs = run("Iran dropped charges against two French citizens.")
     assert not any(r["relation"] == "BLAMED" and r["trigger"] == "charges" for r in recs), recs
+
+
+def test_a_countrys_allies_are_not_that_country(run):
+    assert not facts(run("Russia's allies condemned the strike."))
+    recs = run("Iran attacked Israel's allies.")
+    assert not any(r["target"]["country"] == "ISR" for r in recs), recs
+    recs = run("Hezbollah fighters killed the deputy chief of Israel's militia ally in southern Lebanon.")
+    assert not any(r["target"]["country"] == "ISR" for r in recs), recs
+    # a demonym still names them, and a government's opponents are its own opposition
+    got = facts(run("Blinken met his Chinese partners."))
+    assert any(t[0] == "CHN" for _, _, t in got), got
+    got = facts(run("Opponents of the Maldives government clashed with police."))
+    assert any(s[0] == "MDV" for s, _, _ in got), got

@@ -827,8 +827,9 @@ def _span_of(tok: Token) -> tuple[int, int]:
     return min([t.i for t in left] + [tok.i]), tok.i + 1
 
 
-def _country_from_np(acts: DocActors, head: Token) -> str | None:
-    """Country named inside a noun phrase: "U.S. officials", "Israel's cabinet", "government of X"."""
+def _country_from_np(acts: DocActors, head: Token, cues: dict | None = None) -> str | None:
+    """Country named inside a noun phrase: "U.S. officials", "Israel's cabinet", "government of X"
+    (not inside "Israel's allies": cues ``relational``)."""
     country = _country_of_tokens(acts, _left_mods(head))
     if country:
         return country
@@ -840,7 +841,7 @@ def _country_from_np(acts: DocActors, head: Token) -> str | None:
     for prep in head.children:
         if prep.dep_ == "prep" and prep.lower_ in ("of", "in", "from"):
             for pobj in prep.children:
-                if pobj.dep_ == "pobj":
+                if pobj.dep_ == "pobj" and pobj.lemma_.lower() not in (cues or {}).get("relational", ()):
                     # "workers of the United Bus Company of Tehran": the nearest country below
                     for t in sorted(pobj.subtree, key=lambda x: abs(x.i - pobj.i)):
                         m = acts.mention_at(t)
@@ -926,6 +927,9 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
         elif m.how != "demonym":
             return Resolved(m.entry, m.start, m.end, m.quality)
     cues = cues or {}
+    relational = lemma in cues.get("relational", ())
+    if relational and any(c.dep_ == "poss" or c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+        return None  # "Israel's militia ally", "allies of Russia": the other side of a relation, not its owner
     if tok.pos_ == "PRON" and tok.lower_ in SECOND_PERSON and any(
             c.lower_ in AUDIENCE for c in tok.doc[tok.i + 1: tok.i + 3]):
         return None  # "thank you, everyone": the audience, not the other speaker
@@ -965,7 +969,7 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
                         s, _ = _span_of(tok)
                         return Resolved(pm.entry, s, pm.end, 0.85)
     if role is not None:
-        country = _country_from_np(acts, tok)
+        country = _country_from_np(acts, tok, cues)
         if role == "PTY" and _located_by_metonym(acts, tok):
             role = "GOV"  # "the Communists in Havana": the ruling party, i.e. the government
         quality = 0.9
@@ -994,7 +998,10 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
                 not any(c.dep_ in ("det", "poss", "amod", "compound", "nummod") for c in tok.children):
             country, quality = acts.salient_country(tok.i, set()), 0.6  # "Police detained ...": the article's country
         if country is None:  # "refugees fleeing the civil war in Liberia" (not "ASEAN leaders and the U.S.")
-            own = [t for c in tok.children if c.dep_ not in ("conj", "cc", "appos", "relcl") for t in c.subtree]
+            others_side = {t.i for x in tok.subtree if x.i != tok.i and x.lemma_.lower() in cues.get("relational", ())
+                           for t in x.subtree}  # (not "the chief of Israel's militia ally")
+            own = [t for c in tok.children if c.dep_ not in ("conj", "cc", "appos", "relcl") for t in c.subtree
+                   if t.i not in others_side]
             for t in sorted(own, key=lambda x: x.i):
                 sm = acts.mention_at(t)
                 if t.i > tok.i and sm and sm.how == "name" and sm.entry.country:
@@ -1148,8 +1155,9 @@ def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], excl
     r = resolve(acts, tok, exclude_countries, exclude_ids, cues=cues)
     if r is not None:
         return r
+    relational = bool(cues) and tok.lemma_.lower() in cues.get("relational", ())
     for c in tok.children:
-        if c.dep_ == "poss":
+        if c.dep_ == "poss" and not relational:  # (not "Russia's allies")
             if c.pos_ == "PRON":  # "defended his policy": "his" is bound by the subject first
                 r = resolve(acts, c, set(), frozenset(), depth=1, cues=cues)
                 if r is None or r.entry.id in exclude_ids:
@@ -1197,7 +1205,7 @@ def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], excl
                         if r is not None and r.entry.kind != "OTHER":
                             return Resolved(r.entry, r.start, r.end, r.quality * 0.7)
     words = ("for", "of", "by") if source else ("in", "to", "for", "of", "by")
-    if cues and tok.lemma_.lower() in cues.get("patient", ()):
+    if cues and tok.lemma_.lower() in cues.get("patient", ()) or relational:
         words = tuple(w for w in words if w != "of")  # "the arrest of Navalny" is not Navalny's
     for prep in tok.children:  # "a peace-keeping force in Liberia", "a camp for Congolese refugees", "a depot of the
         # Syrian army", "violations by Algerian forces"
