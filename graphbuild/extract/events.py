@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
+from ..gazetteer import ROLE_LABELS
 from .actors import RELATIVE, DocActors, Resolved, other_target, resolve, resolve_loose
 from .dates import resolve_date, resolve_period
-from ..gazetteer import ROLE_LABELS
 from .lexicon import Frame
 
 VERBAL = ("VERB", "AUX")
@@ -64,6 +64,11 @@ def _prep_objects(tok: Token, words: set[str] | frozenset[str]) -> list[Token]:
                     out.extend(conjuncts(pobj))
                     out.extend(c for c in pobj.children if c.dep_ == "appos")
     return out
+
+
+def _to_infinitive(verb: Token) -> bool:
+    """Whether a verb has the infinitive marker "to" ("arrived to deliver aid")."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
 def _reduced_relative(prep: Token) -> list[Token]:
@@ -193,11 +198,9 @@ def _slot(tok: Token, slot: str) -> list[Token]:
         found = [c for c in tok.children if c.dep_ in ("advcl", "ccomp") and
                  any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children)]
     elif head == "aim":  # "gave 40 million euros to build schools in X": the trigger's own purpose clause
-        found = [c for c in tok.children if c.dep_ in ("advcl", "xcomp") and c.pos_ in VERBAL and
-                 any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)]
+        found = [c for c in tok.children if c.dep_ in ("advcl", "xcomp") and c.pos_ in VERBAL and _to_infinitive(c)]
     elif head == "purpose":  # "arrived in Nepal to deliver aid": the verb a purpose clause serves
-        found = [tok.head] if tok.dep_ in ("advcl", "xcomp") and tok.head.pos_ in VERBAL and \
-            any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) else []
+        found = [tok.head] if tok.dep_ in ("advcl", "xcomp") and tok.head.pos_ in VERBAL and _to_infinitive(tok) else []
     elif head == "acl":
         found = _children(tok, "acl")
     elif head == "advcl":
@@ -252,41 +255,56 @@ def _whole(tok: Token) -> Token:
     return tok
 
 
+#: The dependents each lexicon condition looks at (``explain`` lists them when a condition fails).
+PREP_DEPS = ("prep", "agent", "dative")
+PRT_DEPS = ("prt", "prep")
+OBJ_DEPS = ("dobj", "obj")
+OPRD_DEPS = ("oprd", "acomp", "ccomp", "xcomp")
+MOD_DEPS = ("compound", "amod")
+
+
+def _objects(tok: Token) -> list[Token]:
+    """The words an ``obj=`` condition reads: the direct object (or a passive's subject), what a
+    partitive object is part of, their conjuncts, and nouns compounded with them ("suspended a
+    military aid program": "aid" says what it is too)."""
+    objs = [_whole(c) for c in tok.children if c.dep_ in (*OBJ_DEPS, "nsubjpass")]
+    objs += [c for d in objs for c in d.conjuncts]
+    return objs + [c for d in objs for c in d.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
+
+
+def _has_object(tok: Token, words: frozenset[str]) -> bool:
+    # "withdraw all remaining personnel", "impose new sanctions": lemma or plain form of the object
+    if any(o.lemma_.lower() in words or o.lower_ in words for o in _objects(tok)):
+        return True
+    # title-case headlines: "Personnel Withdrawing From X" (the object is the subject)
+    subj = _child(tok, "nsubj") or (tok.head if tok.dep_ == "acl" else None)
+    return subj is not None and subj.lemma_.lower() in words and tok.tag_ == "VBG"
+
+
+#: Each ``requires`` condition of a lexicon row (data/lexicon/events.tsv header): whether the trigger
+#: meets it. ``_frame_fits`` and ``explain`` both read this one table.
+CONDITIONS = {
+    "obj": _has_object,
+    "prep": lambda tok, w: any(c.dep_ in PREP_DEPS and c.lower_ in w for c in tok.children),
+    "prt": lambda tok, w: any(c.dep_ in PRT_DEPS and c.lower_ in w for c in tok.children),
+    "xcomp": lambda tok, w: any(c.dep_ == "xcomp" and c.lemma_.lower() in w for c in tok.children),
+    "nothat": lambda tok, _: not any(c.dep_ == "ccomp" for c in tok.children),
+    "notobj": lambda tok, w: not any(c.dep_ in OBJ_DEPS and c.lemma_.lower() in w for c in tok.children),
+    "transitive": lambda tok, _: any(c.dep_ in (*OBJ_DEPS, "nsubjpass") for c in tok.children),
+    "in": lambda tok, w: tok.dep_ == "pobj" and tok.head.lower_ in w,
+    "mod": lambda tok, w: any(c.dep_ in MOD_DEPS and c.lemma_.lower() in w for c in tok.children),
+    "intransitive": lambda tok, _: not any(c.dep_ in OBJ_DEPS for c in tok.children),
+    "oprd": lambda tok, w: any(c.dep_ in OPRD_DEPS and c.lower_ in w for c in tok.children),
+}
+
+
+def failed_conditions(frame: Frame, tok: Token) -> list[str]:
+    """The names of the ``requires`` conditions of a frame the trigger does not meet."""
+    return [k for k, v in frame.requires.items() if k in CONDITIONS and not CONDITIONS[k](tok, v)]
+
+
 def _frame_fits(frame: Frame, tok: Token) -> bool:
-    req = frame.requires
-    if "obj" in req:
-        objs = [_whole(c) for c in tok.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
-        objs += [c for d in objs for c in d.conjuncts]
-        # "suspended a military aid program": a noun compounded with the object says what it is too
-        objs += [c for d in objs for c in d.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
-        # "withdraw all remaining personnel", "impose new sanctions": lemma or plain form of the object
-        if not any(o.lemma_.lower() in req["obj"] or o.lower_ in req["obj"] for o in objs):
-            # title-case headlines: "Personnel Withdrawing From X" (the object is the subject)
-            subj = _child(tok, "nsubj") or (tok.head if tok.dep_ == "acl" else None)
-            if not (subj is not None and subj.lemma_.lower() in req["obj"] and tok.tag_ == "VBG"):
-                return False
-    if "prep" in req and not any(c.dep_ in ("prep", "agent", "dative") and c.lower_ in req["prep"] for c in tok.children):
-        return False
-    if "prt" in req and not any(c.dep_ in ("prt", "prep") and c.lower_ in req["prt"] for c in tok.children):
-        return False
-    if "xcomp" in req and not any(c.dep_ == "xcomp" and c.lemma_.lower() in req["xcomp"] for c in tok.children):
-        return False
-    if "nothat" in req and any(c.dep_ == "ccomp" for c in tok.children):
-        return False
-    if "notobj" in req and any(c.dep_ in ("dobj", "obj") and c.lemma_.lower() in req["notobj"] for c in tok.children):
-        return False
-    if "transitive" in req and not any(c.dep_ in ("dobj", "obj", "nsubjpass") for c in tok.children):
-        return False
-    if "in" in req and not (tok.dep_ == "pobj" and tok.head.lower_ in req["in"]):
-        return False
-    if "mod" in req and not any(c.dep_ in ("compound", "amod") and c.lemma_.lower() in req["mod"] for c in tok.children):
-        return False
-    if "intransitive" in req and any(c.dep_ in ("dobj", "obj") for c in tok.children):
-        return False
-    if "oprd" in req and not any(c.dep_ in ("oprd", "acomp", "ccomp", "xcomp") and c.lower_ in req["oprd"]
-                                 for c in tok.children):
-        return False
-    return True
+    return all(CONDITIONS[k](tok, v) for k, v in frame.requires.items() if k in CONDITIONS)
 
 
 def _clause_verb(tok: Token) -> Token:
@@ -367,11 +385,9 @@ def _modality_negation(tok: Token, cues: dict, reported: bool) -> tuple[str, boo
             t = parent  # "I want to thank you" thanks: the act itself, not an intention
             hops += 1
             continue
-        if t.dep_ in ("ccomp", "acl") and (parent.lemma_.lower() in cues["irrealis"] or t.dep_ == "ccomp" and any(
-                c.dep_ == "dobj" and c.lemma_.lower() in cues["irrealis"] for c in parent.children)):
-            modality = modality or "hypothetical"  # "demanded that Israel ease", "reiterated its demand that X ease"
-        if t.dep_ == "advcl" and parent.lemma_.lower() in cues["intent"] and \
-                any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children):
+        if t.dep_ in ("ccomp", "acl") and parent.lemma_.lower() in cues["irrealis"]:
+            modality = modality or "hypothetical"  # "demanded that Israel ease"
+        if t.dep_ == "advcl" and parent.lemma_.lower() in cues["intent"] and _to_infinitive(t):
             modality = modality or "intended"  # "offered its troops to help him": the purpose of an offer
         if t.dep_ in ("xcomp", "acomp"):
             pl = parent.lemma_.lower()
@@ -483,9 +499,10 @@ def _nominal_sources(acts: DocActors, tok: Token, frame: Frame, cues) -> list[To
     if not srcs and frame.requires.get("nsource") and acts.issuer_entry is not None and \
             acts.doc.user_data.get("gb_field") == "title" and tok.dep_ == "ROOT":
         return [tok]  # resolved by the caller as the issuer
-    holder = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "for" else None
-    if not srcs and holder is not None and holder.lemma_.lower() in cues.get("culpable", ()) and holder.dep_ == "acomp":
-        return subject_tokens(holder.head)  # "Los Zetas has been responsible for mass killings": the perpetrator
+    adjective = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "for" else None
+    if not srcs and adjective is not None and adjective.lemma_.lower() in cues.get("culpable", ()) and \
+            adjective.dep_ == "acomp":
+        return subject_tokens(adjective.head)  # "Los Zetas has been responsible for mass killings": the perpetrator
     if not srcs:
         verb = _clause_verb(tok)
         governs = verb.lemma_.lower()
@@ -731,12 +748,17 @@ def _kind_head(acts: DocActors, r: Resolved) -> Token:
     return head
 
 
+def _noun_role(acts: DocActors, tok: Token) -> str | None:
+    """The role an agent noun names (data/gazetteer/agents.tsv), by lemma or plain form."""
+    return acts.gaz.agents.get(tok.lemma_.lower()) or acts.gaz.agents.get(tok.lower_)
+
+
 def _victim_role(acts: DocActors, victim: Resolved) -> str | None:
     """The role an unnamed victim's head word names ("soldiers", "an army camp", "a police station",
     "20 people"), if it names one."""
     head = _kind_head(acts, victim)
     for t in [head] + [c for c in head.lefts if c.dep_ in ("compound", "amod")]:
-        role = acts.gaz.agents.get(t.lemma_.lower()) or acts.gaz.agents.get(t.lower_)
+        role = _noun_role(acts, t)
         if role in VICTIM_ROLES:
             return role
     return None
@@ -762,8 +784,7 @@ def _own_people(acts: DocActors, sources: list[Resolved], others: list[Resolved]
         return others
     out = []
     for o in others:
-        head = _kind_head(acts, o)
-        role = acts.gaz.agents.get(head.lemma_.lower()) or acts.gaz.agents.get(head.lower_)
+        role = _noun_role(acts, _kind_head(acts, o))
         out.append(Resolved(acts.gaz.country_role(sources[0].entry.country, role), o.start, o.end, o.quality * 0.8)
                    if role in ("CVL", "OPP", "MED") else o)
     return out
@@ -930,8 +951,7 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
             last = slot.rpartition(".")[2]
             if r is not None and last.startswith("place") and r.entry.kind != "COUNTRY" and \
                     r.entry.id != f"{r.entry.country}-{r.entry.role}":  # (a capital as metonym is still a place)
-                r, how = None, None  # "resigning in protest to May's deal": a person or group is no place
-                notes.append(_arg_note(t, None, None, "not a place"))
+                notes.append(_arg_note(t, None, None, "not a place"))  # "resigning in protest to May's deal"
                 continue
             if r is not None and last.startswith("place") and r.entry.country in acts.gaz.countries:
                 # a place stands for its country ("travel to Madrid"), or for its government ("protest in Madrid")
@@ -1008,10 +1028,10 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
             all(s.entry.country in acts.gaz.countries and s.entry.role in PROTESTERS for s in sources):
         # a protest with no party named is against the protesters' own government ("students marched",
         # "Kenyan students protested the tax increase": the grievance is no party)
-        span = others[0] if others else Resolved(sources[0].entry, tok.i, tok.i + 1, 0.5)
+        start, end = (others[0].start, others[0].end) if others else (tok.i, tok.i + 1)
         others = []
         for s in sources:
-            gov = Resolved(acts.gaz.country_role(s.entry.country, "GOV"), span.start, span.end, 0.5)
+            gov = Resolved(acts.gaz.country_role(s.entry.country, "GOV"), start, end, 0.5)
             if all(gov.entry.id != x.entry.id for x in targets):
                 targets.append(gov)
                 if trace is not None:
@@ -1040,7 +1060,7 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
             src_toks and {t.i for t in src_toks} <= {t.i for t in subject_tokens(verb)}:
         # a nominal event whose source is the subject of the verb it is the object of takes that verb's
         # mood ("agreed to undertake joint exercises"); "to discuss Russia's invasion" keeps its own, and so
-        # does an act a verb only begins, stops or continues ("urge Russia to stop its attacks")
+        # does an act a verb only stops or continues ("urge Russia to stop its attacks")
         v_modality, v_negated = _modality_negation(verb, cues, speaker is not None)
         negated = negated or v_negated
         if modality in ("asserted", "reported"):

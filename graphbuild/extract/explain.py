@@ -56,40 +56,30 @@ def _missing(key: str, what: str, have: list[str]) -> str:
     return f"{key}: {what} {', '.join(have)}, not one listed" if have else f"{key}: no {what}"
 
 
+def _kids(tok: Token, deps: tuple[str, ...], lemma: bool = False) -> list[str]:
+    return [f"{c.text!r} (lemma {c.lemma_.lower()})" if lemma else repr(c.text) for c in tok.children if c.dep_ in deps]
+
+
+#: How ``explain`` words each failed condition of ``events.CONDITIONS`` (what it found instead).
+_WHY = {
+    "obj": lambda tok, w: _missing("obj", "object", [f"{o.text!r} (lemma {o.lemma_.lower()})" for o in ev._objects(tok)]),
+    "prep": lambda tok, w: _missing("prep", "preposition on the trigger", _kids(tok, ev.PREP_DEPS)),
+    "prt": lambda tok, w: _missing("prt", "particle", _kids(tok, ev.PRT_DEPS)),
+    "xcomp": lambda tok, w: _missing("xcomp", "open complement", _kids(tok, ("xcomp",), lemma=True)),
+    "oprd": lambda tok, w: _missing("oprd", "predicative complement", _kids(tok, ev.OPRD_DEPS)),
+    "mod": lambda tok, w: _missing("mod", "modifier", _kids(tok, ev.MOD_DEPS)),
+    "transitive": lambda tok, w: "transitive: the trigger has no direct object (\"returned to Kabul\" is a trip)",
+    "in": lambda tok, w: f"in: the trigger is not the object of {'/'.join(sorted(w))} (\"went on strike\")",
+    "intransitive": lambda tok, w: "intransitive: the trigger has a direct object (\"demonstrated its commitment\" is no protest)",
+    "notobj": lambda tok, w: "notobj: the object is one the frame excludes (offering condolences is a statement)",
+    "nothat": lambda tok, w: "nothat: the trigger has a that-clause (agreeing that is a statement)",
+}
+
+
 def _failed_conditions(frame, tok: Token) -> list[str]:
-    """Which ``requires`` conditions of a frame the trigger fails (mirrors ``_frame_fits``)."""
-    req, out = frame.requires, []
-    kids = list(tok.children)
-    if "obj" in req:
-        objs = [ev._whole(c) for c in kids if c.dep_ in ("dobj", "obj", "nsubjpass")]
-        objs += [c for d in objs for c in d.conjuncts]
-        objs += [c for d in objs for c in d.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
-        if not any(o.lemma_.lower() in req["obj"] or o.lower_ in req["obj"] for o in objs):
-            out.append(_missing("obj", "object", [f"{o.text!r} (lemma {o.lemma_.lower()})" for o in objs]))
-    if "prep" in req and not any(c.dep_ in ("prep", "agent", "dative") and c.lower_ in req["prep"] for c in kids):
-        out.append(_missing("prep", "preposition on the trigger",
-                            [repr(c.text) for c in kids if c.dep_ in ("prep", "agent", "dative")]))
-    if "prt" in req and not any(c.dep_ in ("prt", "prep") and c.lower_ in req["prt"] for c in kids):
-        out.append(_missing("prt", "particle", [repr(c.text) for c in kids if c.dep_ in ("prt", "prep")]))
-    if "xcomp" in req and not any(c.dep_ == "xcomp" and c.lemma_.lower() in req["xcomp"] for c in kids):
-        out.append(_missing("xcomp", "open complement",
-                            [f"{c.text!r} (lemma {c.lemma_.lower()})" for c in kids if c.dep_ == "xcomp"]))
-    if "oprd" in req and not any(c.dep_ in ("oprd", "acomp", "ccomp", "xcomp") and c.lower_ in req["oprd"] for c in kids):
-        out.append(_missing("oprd", "predicative complement",
-                            [repr(c.text) for c in kids if c.dep_ in ("oprd", "acomp", "ccomp", "xcomp")]))
-    if "transitive" in req and not any(c.dep_ in ("dobj", "obj", "nsubjpass") for c in kids):
-        out.append("transitive: the trigger has no direct object (\"returned to Kabul\" is a trip)")
-    if "in" in req and not (tok.dep_ == "pobj" and tok.head.lower_ in req["in"]):
-        out.append(f"in: the trigger is not the object of {'/'.join(sorted(req['in']))} (\"went on strike\")")
-    if "mod" in req and not any(c.dep_ in ("compound", "amod") and c.lemma_.lower() in req["mod"] for c in kids):
-        out.append(_missing("mod", "modifier", [repr(c.text) for c in kids if c.dep_ in ("compound", "amod")]))
-    if "intransitive" in req and any(c.dep_ in ("dobj", "obj") for c in kids):
-        out.append("intransitive: the trigger has a direct object (\"demonstrated its commitment\" is no protest)")
-    if "notobj" in req and any(c.dep_ in ("dobj", "obj") and c.lemma_.lower() in req["notobj"] for c in kids):
-        out.append("notobj: the object is one the frame excludes (offering condolences is a statement)")
-    if "nothat" in req and any(c.dep_ == "ccomp" for c in kids):
-        out.append("nothat: the trigger has a that-clause (agreeing that is a statement)")
-    return out or ["a condition explain does not know (see events._frame_fits)"]
+    """Why a frame does not fit the trigger: each failed ``requires`` condition, with what is there."""
+    out = [_WHY[k](tok, frame.requires[k]) for k in ev.failed_conditions(frame, tok)]
+    return out or ["a condition explain does not know (see events.CONDITIONS)"]
 
 
 def trace_frame(acts: DocActors, sent: Span, tok: Token, frame, cues: dict, date: str | None) -> dict:
