@@ -334,10 +334,11 @@ def _country_of_tokens(acts: DocActors, tokens) -> str | None:
 
 
 def _title_role(gaz: Gazetteer, words: list[str]) -> str | None:
-    """The role implied by the longest title among the trailing words ("foreign minister")."""
+    """The role implied by the longest title among the trailing words ("foreign minister"); of two
+    as long, the later one, which heads the phrase ("Deputy Secretary" is a secretary)."""
     words = [w.lower() for w in words]
     for n in range(min(4, len(words)), 0, -1):
-        for start in range(0, len(words) - n + 1):
+        for start in range(len(words) - n, -1, -1):
             key = " ".join(words[start:start + n])
             if key in gaz.titles:
                 return gaz.titles[key]
@@ -367,6 +368,23 @@ def _person_context(acts: DocActors, span: Span) -> tuple[str | None, str | None
     if igo and not country:
         role = "IGO"
     return country, role, igo.id if igo else None
+
+
+def _retitle(acts: DocActors, m: Mention) -> None:
+    """A listed person's role from the title the sentence gives them, when it differs from the office
+    listed (people change office: the list holds the latest); a former office changes nothing."""
+    doc = acts.doc
+    country, role, igo = _person_context(acts, doc[m.start:m.end])
+    if role is None or igo or role == m.entry.role or country not in (None, m.entry.country):
+        return
+    if any(t.lower_ in ("former", "ex", "ousted", "late", "retired") for t in doc[max(0, m.start - 5):m.start]):
+        return
+    e = m.entry
+    new = Mention(m.start, m.end, replace(e, role=role, cameo=(e.country + role) if e.country else e.cameo),
+                  m.how, m.quality)
+    acts.mentions[acts.mentions.index(m)] = new
+    for i in range(m.start, m.end):
+        acts.by_token[i] = new
 
 
 def person_org(acts: DocActors, span: Span) -> ActorEntry | None:
@@ -424,6 +442,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True
     spans.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
     taken: set[int] = set()
     dictionary_people: list[Mention] = []
+    curated_people: list[Mention] = []
     for s, e, low in spans:
         if any(i in taken for i in range(s, e)):
             continue
@@ -444,8 +463,8 @@ def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True
         if how == "metonym" and _locative(doc, s, e) and entry.country in gaz.countries:
             entry, how = gaz.countries[entry.country], "place"  # "will travel to Madrid": where, not who
         acts.add(Mention(s, e, entry, how))
-        if how == "person" and alias.priority <= 5:
-            dictionary_people.append(acts.mentions[-1])
+        if how == "person":
+            (dictionary_people if alias.priority <= 5 else curated_people).append(acts.mentions[-1])
     _us_state_readings(acts)
     _rehome_national_bodies(acts)
     for m in dictionary_people:  # "U.N. mediator Diego Cordovez": the sentence's title beats an old dictionary code
@@ -459,6 +478,8 @@ def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True
             acts.mentions[acts.mentions.index(m)] = new
             for i in range(m.start, m.end):
                 acts.by_token[i] = new
+    for m in curated_people:  # "Israeli Foreign Minister Yair Lapid": the office the text gives, at its date
+        _retitle(acts, m)
     for i, m in enumerate(acts.mentions):  # "Hassan Nasrallah, a spokesman for Hezbollah": PART_OF it
         org = person_org(acts, doc[m.start:m.end]) if m.how == "person" and m.entry.kind == "PERSON" else None
         if org is not None:
@@ -989,7 +1010,7 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
                 country = acts.salient_country(tok.i, set())
             quality = 0.7
         elif country is None and role in ("REB", "OPP") and any(
-                c.dep_ in ("compound", "amod") and c.i < tok.i and c.text[:1].isupper() and acts.mention_at(c) is None
+                c.dep_ in ("compound", "amod") and c.i < tok.i and c.text[:1].isupper() and _unnamed_group(acts, c)
                 for c in tok.children):
             # "Shona rebels", "Karen guerrillas": an ethnic group's fighters in the country the text is about
             country, quality = acts.salient_country(tok.i, set()), 0.6
@@ -1042,6 +1063,13 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
             s, e = _span_of(tok)
             return Resolved(gaz.country_role(country, None), s, e, 0.7)
     return None
+
+
+def _unnamed_group(acts: DocActors, tok: Token) -> bool:
+    """A capitalised modifier that names no known actor ("Shona", or "Karen" taken for a first name
+    by the tagger): a people the gazetteer lacks."""
+    m = acts.mention_at(tok)
+    return m is None or m.how == "ner-person" and not m.entry.country and m.end - m.start == 1
 
 
 def antecedent_group(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_ids=frozenset(),
@@ -1156,6 +1184,9 @@ def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], excl
     if r is not None:
         return r
     relational = bool(cues) and tok.lemma_.lower() in cues.get("relational", ())
+    named = _named_organisation(acts, tok)
+    if named is not None:  # "bin Laden's al-Qaeda network" is al-Qaeda's, not its possessor's
+        return named
     for c in tok.children:
         if c.dep_ == "poss" and not relational:  # (not "Russia's allies")
             if c.pos_ == "PRON":  # "defended his policy": "his" is bound by the subject first
@@ -1221,6 +1252,23 @@ def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], excl
                     continue  # "stormed a checkpoint in Idlib" by Syrians: not Syria itself
                 if r is not None and r.entry.kind != "OTHER" and r.entry.id not in exclude_ids:
                     return Resolved(r.entry, r.start, r.end, r.quality * 0.7)
+    return None
+
+
+def _named_organisation(acts: DocActors, tok: Token) -> Resolved | None:
+    """An organisation or group named in the head's compound when a person is its possessor ("Osama
+    bin Laden's al-Qaeda terror network"): the thing is that organisation's, not the leader's own
+    (a country's stays the country's: "Albania's EU accession")."""
+    if not any(c.dep_ == "poss" and (m := acts.mention_at(c)) is not None and m.entry.kind == "PERSON"
+               for c in tok.children):
+        return None
+    for c in tok.lefts:
+        if c.dep_ != "compound":
+            continue
+        m = acts.mention_at(c)
+        if m is not None and m.how not in ("demonym", "name", "place") and \
+                m.entry.kind in ("ORGANIZATION", "GROUP", "IGO"):
+            return Resolved(m.entry, min(m.start, tok.i), tok.i + 1, 0.8)
     return None
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Span, Token
 
 from ..gazetteer import ROLE_LABELS
-from .actors import RELATIVE, DocActors, Resolved, other_target, resolve, resolve_loose
+from .actors import RELATIVE, DocActors, Resolved, _ethnic, other_target, resolve, resolve_loose
 from .dates import resolve_date, resolve_period
 from .lexicon import Frame
 
@@ -101,7 +101,7 @@ def subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
     if subj is not None:
         if subj.lower_ in RELATIVE and verb.dep_ == "relcl":
             return conjuncts(verb.head)
-        return conjuncts(subj)
+        return conjuncts(_whole(subj))
     if verb.dep_ == "conj" and verb.head.pos_ in VERBAL:
         return subject_tokens(verb.head, depth + 1)
     if verb.dep_ == "ccomp" and verb.head.lemma_.lower() == "let" and not _child(verb.head, "dobj"):
@@ -206,7 +206,7 @@ def _slot(tok: Token, slot: str) -> list[Token]:
     elif head == "advcl":
         found = _children(tok, "advcl")
     elif head == "nsubj":
-        found = [c for d in _children(tok, "nsubj") for c in conjuncts(d)]
+        found = [c for d in _children(tok, "nsubj") for c in conjuncts(_whole(d))]
     elif head == "relcl":
         verb = tok
         while verb.dep_ == "conj" and verb.head.pos_ in VERBAL:
@@ -245,7 +245,15 @@ PARTITIVES = {"part", "some", "most", "all", "much", "half", "portion", "rest", 
 
 
 def _whole(tok: Token) -> Token:
-    """What a partitive head ("part of a military aid program") is a part of; other words unchanged."""
+    """What a partitive head ("part of a military aid program") is a part of, or what a quantity
+    head counts when that is a list ("scores of Sierra Leonean and Liberian refugees": each is a
+    party); other words unchanged."""
+    if tok.lemma_.lower() in QUANTITY_HEADS:
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj" and any(c.dep_ == "conj" for c in pobj.children):
+                        return pobj
     if tok.lemma_.lower() in PARTITIVES:
         for prep in tok.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
@@ -757,6 +765,9 @@ def _victim_role(acts: DocActors, victim: Resolved) -> str | None:
     """The role an unnamed victim's head word names ("soldiers", "an army camp", "a police station",
     "20 people"), if it names one."""
     head = _kind_head(acts, victim)
+    m = acts.mention_at(head)
+    if m is not None and _ethnic(acts, m):
+        return "CVL"  # "three ethnic Albanians": people, not a state
     for t in [head] + [c for c in head.lefts if c.dep_ in ("compound", "amod")]:
         role = _noun_role(acts, t)
         if role in VICTIM_ROLES:
@@ -793,6 +804,9 @@ def _own_people(acts: DocActors, sources: list[Resolved], others: list[Resolved]
 def _coordinated_countries(acts: DocActors, tok: Token, r: Resolved) -> list[Resolved]:
     """The other countries of coordinated modifiers of one plural noun ("the Russian and US navies",
     "French and Egyptian warships"), each with the role the noun gives the first."""
+    if tok.lemma_.lower() in QUANTITY_HEADS:  # "dozens of Somali and Ethiopian migrants"
+        tok = next((c for p in tok.children if p.dep_ == "prep" and p.lower_ == "of" for c in p.children
+                    if c.dep_ == "pobj"), tok)
     if r.entry.country is None or tok.tag_ not in ("NNS", "NNPS") or not r.entry.id.startswith(f"{r.entry.country}-"):
         return []
     out = []
@@ -971,7 +985,9 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                     # declared a state of siege in Bolivia")
                     r = Resolved(acts.gaz.country_role(r.entry.country, "CVL"), r.start, r.end, r.quality * 0.8)
                     how = "a place in a state source's own country: its civilians"
-                elif r.entry.country in excl and not nonstate:
+                elif r.entry.country in excl and not nonstate and \
+                        not (victim and all(x.entry.role not in (None, victim) for x in sources)):
+                    # (but "Serb forces killed three villagers in a gunbattle in Serbia": its civilians)
                     why = "the source's own country (a located act needs another party)"
                 elif r.entry.country in excl or victim:
                     # rebels acting in their own country act on its state ("FARC laid down arms in Colombia",
