@@ -77,3 +77,34 @@ def test_unnamed_victims_of_a_state_at_home_are_its_civilians(run):
     # and a state's own country with no victim named is still no target
     got = facts(run("Indian soldiers remained on alert in Kashmir's Ladakh region."))
     assert not any(t[0] == "IND" for _, _, t in got), got
+
+
+TRANSCRIPT = """Antony J. Blinken, Secretary of State
+
+Marcelo Ebrard, Mexican Foreign Secretary
+
+SECRETARY BLINKEN: Good morning. It is a pleasure to welcome the Foreign Secretary of Mexico. It is important to \
+sanction Russia.
+
+FOREIGN SECRETARY EBRARD: Thank you. It is a great honor to be here to have this meeting with you. And it is good \
+for Mexico to host talks between Colombia and the ELN.
+"""
+
+
+def test_a_speakers_pleasure_is_the_speakers_act(extractor):
+    from graphbuild.ingest import RawArticle
+    recs = extractor.extract(RawArticle(id="t", text=TRANSCRIPT, date="2022-05-12",
+                                        source="us-state-department-press-release"))
+    got = facts(recs)
+    assert (("USA", "GOV"), "SUPPORTED", ("MEX", "GOV")) in got, got  # Blinken welcomes the Mexican minister
+    assert (("MEX", "GOV"), "CONSULTED", ("USA", "GOV")) in got, got  # Ebrard: "to have this meeting with you"
+    # an extraposed duty is no act of the speaker's; a for-phrase names who does it
+    assert not any(r == "SANCTIONED" for _, r, _ in got), got
+    hosts = [r["source"]["text"] for r in recs if "host" in r["trigger"]]
+    assert hosts and set(hosts) == {"Mexico"}, hosts
+
+
+def test_a_phrase_hung_on_an_operations_name_belongs_to_the_operation(run):
+    # the parser attaches "against ..." to the appositive name, not to "offensive"
+    got = facts(run("Turkey launched a new offensive, Operation Claw Lock, against Kurdish militants in Iraq."))
+    assert any(s[0] == "TUR" and r == "ATTACKED" for s, r, t in got), got

@@ -954,6 +954,9 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
     if tok.pos_ == "PRON" and tok.lower_ in SECOND_PERSON and any(
             c.lower_ in AUDIENCE for c in tok.doc[tok.i + 1: tok.i + 3]):
         return None  # "thank you, everyone": the audience, not the other speaker
+    if tok.lower_ == "it" and _extraposed_pleasure(tok, cues):  # "It's a pleasure to welcome X": the speaker
+        entry = acts.first_person(tok.i)
+        return Resolved(entry, tok.i, tok.i + 1, 0.75) if entry is not None else None
     if tok.pos_ == "PRON" and tok.lower_ in FIRST_PERSON | SECOND_PERSON:
         entry = acts.first_person(tok.i) if tok.lower_ in FIRST_PERSON else acts.addressee(tok.i)
         return Resolved(entry, tok.i, tok.i + 1, 0.85) if entry is not None else None
@@ -1063,6 +1066,19 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
             s, e = _span_of(tok)
             return Resolved(gaz.country_role(country, None), s, e, 0.7)
     return None
+
+
+def _extraposed_pleasure(tok: Token, cues: dict | None) -> bool:
+    """Whether "it" is the dummy subject of a speaker's pleasure whose infinitive the speaker performs
+    ("It's a pleasure to welcome X", "it's very good to have you here"; cues ``pleasure``); not when a
+    for-phrase names who does it ("it's wonderful for Cambodia to host ...")."""
+    cop = tok.head
+    if any(p.dep_ == "prep" and p.lower_ == "for" for c in cop.children for p in (c, *c.children)):
+        return False
+    return bool(cues) and tok.dep_ == "nsubj" and cop.lemma_ == "be" and any(
+        c.dep_ in ("attr", "acomp", "dep") and c.lemma_.lower() in cues.get("pleasure", ()) and
+        (any(x.dep_ in ("acl", "xcomp") for x in c.children) or any(x.dep_ == "xcomp" for x in cop.children))
+        for c in cop.children)
 
 
 def _unnamed_group(acts: DocActors, tok: Token) -> bool:

@@ -53,7 +53,9 @@ def _children(tok: Token, *deps: str) -> list[Token]:
 
 def _prep_objects(tok: Token, words: set[str] | frozenset[str]) -> list[Token]:
     out = []
-    for prep in tok.children:
+    # "an operation, Operation Rah-e-Nijat, against militants": the parser hangs the phrase on the name
+    named = [p for a in tok.children if a.dep_ == "appos" and a.pos_ == "PROPN" for p in a.children]
+    for prep in [*tok.children, *named]:
         if prep.dep_ in ("prep", "agent", "dative") and prep.lower_ in words:
             # "curbs to and from North Korea": the object hangs on the last coordinated preposition
             bare = not any(c.dep_ in ("pobj", "pcomp") for c in prep.children)
@@ -115,6 +117,11 @@ def subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
         return subject_tokens(verb.head, depth + 1)
     if verb.dep_ == "relcl" and any(c.lower_ in RELATIVE for c in verb.children if c.dep_.startswith("nsubj")):
         return conjuncts(verb.head)
+    if verb.dep_ == "acl" and verb.tag_ != "VBN" and verb.head.dep_ in ("attr", "dep", "acomp") and \
+            verb.head.head.pos_ in VERBAL:  # "It's a pleasure to be here": the copula's "it" (extraposition)
+        its = [c for c in verb.head.head.children if c.dep_ == "nsubj" and c.lower_ == "it"]
+        if its:
+            return its
     if verb.dep_ == "acl" and verb.tag_ == "VBN":
         return _prep_objects(verb, {"by"})
     if verb.dep_ == "amod" and verb.tag_ == "VBN":  # "the US-backed SDF": US
