@@ -131,6 +131,10 @@ def _split(cell: str) -> list[str]:
     return [p.strip() for p in (cell or "").split("|") if p.strip()]
 
 
+#: An acronym that some house styles (BBC, Guardian) write as a word: "NATO" as "Nato".
+ACRONYM = re.compile(r"[A-Z]{4,}")
+
+
 def _variants(surface: str) -> list[str]:
     """A surface form and its form without a leading article ("the Kremlin" -> "Kremlin")."""
     out = [surface]
@@ -178,6 +182,7 @@ def load_gazetteer(data_dir: Path | None = None, extra_actor_files: list[str] | 
         for s in _split(row.get("metonyms", "")):
             for v in _variants(s):
                 gaz.add_alias(v, Alias(gov, "metonym", 10))
+    not_names = {row["word"] for row in _rows(base / "not_names.tsv")} if (base / "not_names.tsv").exists() else set()
     for name, default_kind in (("igos.tsv", "IGO"), ("organizations.tsv", "ORGANIZATION")):
         path = base / name
         if not path.exists():
@@ -192,6 +197,8 @@ def load_gazetteer(data_dir: Path | None = None, extra_actor_files: list[str] | 
             for s in [row["name"], *_split(row.get("aliases", ""))]:
                 for v in _variants(s):
                     gaz.add_alias(v, Alias(entry, "org", 40))
+                if ACRONYM.fullmatch(s) and s.lower() not in not_names:  # "Nato", "Isis": house styles
+                    gaz.add_alias(s.title(), Alias(entry, "org", 39))    # that write acronyms as words
     people_file = base / "people.tsv"
     if people_file.exists():
         for row in _rows(people_file):

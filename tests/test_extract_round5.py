@@ -108,3 +108,44 @@ def test_a_phrase_hung_on_an_operations_name_belongs_to_the_operation(run):
     # the parser attaches "against ..." to the appositive name, not to "offensive"
     got = facts(run("Turkey launched a new offensive, Operation Claw Lock, against Kurdish militants in Iraq."))
     assert any(s[0] == "TUR" and r == "ATTACKED" for s, r, t in got), got
+
+
+def test_a_second_name_the_parser_coordinates_with_the_trigger_is_a_target(run):
+    # "sanctions on A (A) and | B": the parser makes B a conjunct of "sanctions"
+    got = facts(run("The Security Council imposed sanctions on the Republic of South Sudan (RSS) and the "
+                    "Democratic Republic of the Congo (DRC) over the fighting."))
+    assert {t[0] for s, r, t in got if r == "SANCTIONED"} >= {"SSD", "COD"}, got
+
+
+def test_acronyms_written_as_words_name_their_organisation(run):
+    # BBC/Guardian house style: "Nato", "Isis"
+    recs = run("Nato warplanes struck Isis fighters near Raqqa.")
+    assert any(r["source"]["role"] == "IGO" and "Atlantic" in r["source"]["name"] and "Islamic State" in r["target"]["name"]
+               for r in recs), recs
+    # a word an acronym would spell is still a word ("PACE" -> "Pace")
+    from graphbuild.gazetteer import load_gazetteer
+    gaz = load_gazetteer()
+    assert gaz.lookup("Nato") is not None and gaz.lookup("Pace") is None
+
+
+def test_a_patrons_name_is_not_the_backed_forces_country(run):
+    recs = run("Iranian-backed militias fired rockets at American troops in Syria.")
+    assert not any(r["source"]["country"] == "IRN" and r["relation"] == "ATTACKED" for r in recs), recs
+    # a leader's name still is: "the Saudi-led coalition" is Saudi Arabia's
+    got = facts(run("The Saudi-led coalition bombed Houthi positions near Hodeidah."))
+    assert any(s[0] == "SAU" and r == "ATTACKED" for s, r, t in got), got
+
+
+def test_an_opponent_or_critic_criticises(run):
+    got = facts(run("Macron has long been a staunch critic of the Russian invasion."))
+    assert any(s[0] == "FRA" and r == "CRITICIZED" and t[0] == "RUS" for s, r, t in got), got
+    got = facts(run("Lula, an outspoken opponent of the Bolsonaro government, spoke in Sao Paulo."))
+    assert any(r == "CRITICIZED" and t == ("BRA", "GOV") for s, r, t in got), got
+    # critics as a subject name nobody
+    got = facts(run("Critics of the Iranian government said the vote was rigged."))
+    assert not any(r == "CRITICIZED" for s, r, t in got), got
+
+
+def test_a_capitalised_word_at_the_start_is_no_people(run):
+    recs = run("Several Iran-backed militia groups use these facilities near Basra.")
+    assert not any(r["target"]["country"] == "IRN" and r["target"]["role"] == "REB" for r in recs), recs

@@ -851,7 +851,10 @@ def _span_of(tok: Token) -> tuple[int, int]:
 def _country_from_np(acts: DocActors, head: Token, cues: dict | None = None) -> str | None:
     """Country named inside a noun phrase: "U.S. officials", "Israel's cabinet", "government of X"
     (not inside "Israel's allies": cues ``relational``)."""
-    country = _country_of_tokens(acts, _left_mods(head))
+    patrons = (cues or {}).get("patron", ())  # "US-backed forces" are not US forces
+    mods = [t for c in head.lefts if c.dep_ in NP_MODS and not (c.tag_ == "VBN" and c.lemma_.lower() in patrons)
+            for t in c.subtree]
+    country = _country_of_tokens(acts, mods)
     if country:
         return country
     for c in head.children:
@@ -1014,6 +1017,7 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
             quality = 0.7
         elif country is None and role in ("REB", "OPP") and any(
                 c.dep_ in ("compound", "amod") and c.i < tok.i and c.text[:1].isupper() and _unnamed_group(acts, c)
+                and (c.pos_ == "PROPN" or c.ent_type_ in ("NORP", "GPE") or not c.is_sent_start)  # (not "Several militias")
                 for c in tok.children):
             # "Shona rebels", "Karen guerrillas": an ethnic group's fighters in the country the text is about
             country, quality = acts.salient_country(tok.i, set()), 0.6

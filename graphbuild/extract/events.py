@@ -65,7 +65,18 @@ def _prep_objects(tok: Token, words: set[str] | frozenset[str]) -> list[Token]:
                 if pobj.dep_ in ("pobj", "pcomp") or pobj in slipped:
                     out.extend(conjuncts(pobj))
                     out.extend(c for c in pobj.children if c.dep_ == "appos")
+    if out and tok.pos_ == "NOUN":  # a parser slip: "sanctions on the Central African Republic (CAR) and | the
+        # Democratic Republic of the Congo" coordinates the second name with the trigger noun
+        out.extend(c for c in tok.children if c.dep_ == "conj" and c.i > out[-1].i and _names_place(c) and
+                   not any(p.dep_ == "prep" and p.lower_ in words for p in c.children))
     return out
+
+
+def _names_place(tok: Token) -> bool:
+    """Whether a noun phrase names a place or group: a proper name of one heads it or is its of-phrase."""
+    return any(t.pos_ == "PROPN" and t.ent_type_ in ("GPE", "LOC", "NORP", "ORG") and
+               (t.i == tok.i or t.head.i == tok.i or t.head.dep_ == "prep" and t.head.head.i == tok.i)
+               for t in tok.subtree)
 
 
 def _to_infinitive(verb: Token) -> bool:
@@ -501,6 +512,12 @@ def _bound_possessor(acts: DocActors, pron: Token) -> Token | None:
 
 
 def _nominal_sources(acts: DocActors, tok: Token, frame: Frame, cues) -> list[Token]:
+    if frame.requires.get("bearer"):  # "Chirac was an opponent of X", "Navalny, a critic of Putin": who it describes
+        if tok.dep_ == "attr" and tok.head.pos_ in VERBAL:
+            return subject_tokens(tok.head)
+        if tok.dep_ == "appos":
+            return [tok.head]
+        return []
     srcs = [c for c in _children(tok, "poss") if c.lower_ not in ("its", "their", "his", "her")]
     for pron in [c for c in _children(tok, "poss") if c.lower_ in ("its", "their", "his", "her")]:
         bound = _bound_possessor(acts, pron)  # "holding Russia accountable for its war": Russia
