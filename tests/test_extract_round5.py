@@ -149,3 +149,29 @@ def test_an_opponent_or_critic_criticises(run):
 def test_a_capitalised_word_at_the_start_is_no_people(run):
     recs = run("Several Iran-backed militia groups use these facilities near Basra.")
     assert not any(r["target"]["country"] == "IRN" and r["target"]["role"] == "REB" for r in recs), recs
+
+
+def test_a_helpers_goal_is_no_threat_by_the_helped(run):
+    recs = run("Russia has offered its troops to Syrian President Bashar al-Assad to help him oust Turkish "
+               "forces from Idlib.")
+    by_assad = [r for r in recs if r["source"]["country"] == "SYR" and r["target"]["country"] == "TUR"]
+    assert by_assad and all(r["modality"] == "hypothetical" and r["relation"] != "THREATENED"
+                            for r in by_assad), by_assad
+    # one's own announced attack still is a threat
+    got = facts(run("Israel said it will strike Iran's nuclear sites."))
+    assert (("ISR", None), "THREATENED", ("IRN", None)) in got, got
+
+
+def test_union_officials_are_no_government(run):
+    got = facts(run("Kenya Teachers Union officials demanded higher pay from the Kenyan government."))
+    assert (("KEN", "CVL"), "DEMANDED", ("KEN", "GOV")) in got, got
+
+
+def test_calling_for_sanctions_against_a_country_rallies_opposition(run):
+    # CAMEO 113: the call is addressed to others; the country is the one opposed
+    got = facts(run("The archbishop of Cape Town called for sanctions against Zimbabwe."))
+    assert any(r == "CRITICIZED" and t[0] == "ZWE" for s, r, t in got), got
+    assert not any(r == "DEMANDED" and t[0] == "ZWE" for s, r, t in got), got
+    # a call for someone to act is still a demand on them
+    got = facts(run("Poland called for Russia to end its blockade of Ukrainian ports."))
+    assert any(r == "DEMANDED" and t[0] == "RUS" for s, r, t in got), got

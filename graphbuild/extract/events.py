@@ -321,7 +321,13 @@ CONDITIONS = {
     "mod": lambda tok, w: any(c.dep_ in MOD_DEPS and c.lemma_.lower() in w for c in tok.children),
     "intransitive": lambda tok, _: not any(c.dep_ in OBJ_DEPS for c in tok.children),
     "oprd": lambda tok, w: any(c.dep_ in OPRD_DEPS and c.lower_ in w for c in tok.children),
+    "pobj": lambda tok, w: any(o.lemma_.lower() in w for o in _pobjs(tok)),
 }
+
+
+def _pobjs(tok: Token) -> list[Token]:
+    """The objects of the trigger's prepositions ("called for sanctions": sanctions)."""
+    return [o for p in tok.children if p.dep_ in PREP_DEPS for o in p.children if o.dep_ == "pobj"]
 
 
 def failed_conditions(frame: Frame, tok: Token) -> list[str]:
@@ -376,6 +382,9 @@ def _modality_negation(tok: Token, cues: dict, reported: bool) -> tuple[str, boo
     t = tok
     hops = 0
     would = False
+    # "offered troops to help him oust X": below a clause with its own subject, an intention above is
+    # the helper's, not the act's source's: the act is only a goal (hypothetical)
+    intended = "intended"
     while True:
         verb = t
         for c in verb.children:
@@ -386,7 +395,7 @@ def _modality_negation(tok: Token, cues: dict, reported: bool) -> tuple[str, boo
                                                     or low in cues.get("obligation", ())):
                 modality = "hypothetical"
             elif c.dep_ in ("aux",) and (low in cues["future"] or c.lemma_ in cues["future"]) and modality is None:
-                modality = "intended"
+                modality = intended
             elif c.dep_ == "advmod" and low in cues["hedge"]:
                 modality = "hypothetical"
             elif c.dep_ == "mark" and low in cues["condition"]:
@@ -400,6 +409,9 @@ def _modality_negation(tok: Token, cues: dict, reported: bool) -> tuple[str, boo
         if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in cues.get("subordinator", ()) for c in t.children):
             break  # "costs until Putin ends this war", "since Russia launched its invasion": their own tense
         parent = t.head
+        if t.dep_ == "ccomp" and parent.lemma_.lower() not in cues["speech"] and \
+                any(c.dep_ == "nsubj" for c in t.children):
+            intended = "hypothetical"
         if t.dep_ == "ccomp" and any(c.dep_ == "dobj" and c.lemma_.lower() in cues["irrealis"] for c in parent.children):
             modality = modality or "hypothetical"  # "reiterated its demand that Israel ease ...": demanded, not done
         if parent.lemma_.lower() in cues["speech"] and t.dep_ in ("ccomp", "parataxis"):
@@ -414,7 +426,7 @@ def _modality_negation(tok: Token, cues: dict, reported: bool) -> tuple[str, boo
         if t.dep_ in ("ccomp", "acl") and parent.lemma_.lower() in cues["irrealis"]:
             modality = modality or "hypothetical"  # "demanded that Israel ease"
         if t.dep_ == "advcl" and parent.lemma_.lower() in cues["intent"] and _to_infinitive(t):
-            modality = modality or "intended"  # "offered its troops to help him": the purpose of an offer
+            modality = modality or intended  # "offered its troops to help him": the purpose of an offer
         if t.dep_ in ("xcomp", "acomp"):
             pl = parent.lemma_.lower()
             if pl in cues["negator"]:
@@ -422,7 +434,7 @@ def _modality_negation(tok: Token, cues: dict, reported: bool) -> tuple[str, boo
             elif pl in cues["irrealis"]:
                 modality = modality or "hypothetical"
             elif pl in cues["intent"]:
-                modality = modality or "intended"
+                modality = modality or intended
             if any(c.dep_ == "neg" for c in parent.children) and pl not in cues["negator"]:
                 negated = True
         if t.dep_ == "conj":

@@ -73,6 +73,8 @@ _WHY = {
     "intransitive": lambda tok, w: "intransitive: the trigger has a direct object (\"demonstrated its commitment\" is no protest)",
     "notobj": lambda tok, w: "notobj: the object is one the frame excludes (offering condolences is a statement)",
     "nothat": lambda tok, w: "nothat: the trigger has a that-clause (agreeing that is a statement)",
+    "pobj": lambda tok, w: _missing("pobj", "prepositional object", [f"{o.text!r} (lemma {o.lemma_.lower()})"
+                                                                   for o in ev._pobjs(tok)]),
 }
 
 
