@@ -175,3 +175,11 @@ def test_calling_for_sanctions_against_a_country_rallies_opposition(run):
     # a call for someone to act is still a demand on them
     got = facts(run("Poland called for Russia to end its blockade of Ukrainian ports."))
     assert any(r == "DEMANDED" and t[0] == "RUS" for s, r, t in got), got
+
+
+def test_an_attack_being_prepared_is_a_force_posture(run):
+    # CAMEO 150: "prepared to resume shelling" shows force; "plans to attack" announces it (13)
+    got = facts(run("Russian troops are preparing to storm the city of Mariupol in Ukraine."))
+    assert (("RUS", "MIL"), "MOBILIZED", ("UKR", None)) in got, got
+    got = facts(run("Russia plans to attack Ukraine."))
+    assert (("RUS", None), "THREATENED", ("UKR", None)) in got, got

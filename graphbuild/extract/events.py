@@ -1215,6 +1215,19 @@ def _intent_governed(tok: Token, cues: dict) -> bool:
     return False
 
 
+def _posture(tok: Token, cues: dict) -> bool:
+    """Whether an intended attack is being prepared ("prepared to resume shelling", "is readying to
+    storm the city"): CAMEO codes that as a force posture (150), not a threat (13)."""
+    t = tok
+    for _ in range(3):
+        if t.dep_ not in ("xcomp", "acomp") or t.head.i == t.i:
+            return False
+        t = t.head
+        if t.lemma_.lower() in cues.get("posture", ()):
+            return True
+    return False
+
+
 def recode(frame: Frame, tok: Token, modality: str, negated: bool, cues: dict) -> Frame:
     """CAMEO codes an announced cooperative act as PLEDGED (03) and an announced or conditional
     hostile act ("will withdraw ... unless") as THREATENED (13); other events keep their frame."""
@@ -1224,6 +1237,8 @@ def recode(frame: Frame, tok: Token, modality: str, negated: bool, cues: dict) -
             (frame.relation not in SCHEDULED or _intent_governed(tok, cues)):
         return replace(frame, relation="PLEDGED", cameo=INTENT_CODES[frame.relation])
     if frame.relation in THREAT_CODES:
+        if modality == "intended" and frame.relation == "ATTACKED" and _posture(tok, cues):
+            return replace(frame, relation="MOBILIZED", cameo="150")  # "the army prepared to resume shelling"
         if modality == "intended":
             return replace(frame, relation="THREATENED", cameo=THREAT_CODES[frame.relation])
         conditional = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("unless", "if") for m in c.children)
