@@ -183,3 +183,8 @@ def test_an_attack_being_prepared_is_a_force_posture(run):
     assert (("RUS", "MIL"), "MOBILIZED", ("UKR", None)) in got, got
     got = facts(run("Russia plans to attack Ukraine."))
     assert (("RUS", None), "THREATENED", ("UKR", None)) in got, got
+
+
+def test_what_someone_is_persuaded_to_do_is_not_done(run):
+    recs = run("Iran hopes Japan will persuade President Biden to lift the sanctions on Tehran.")
+    assert all(r["modality"] == "hypothetical" for r in recs if r["source"]["country"] == "USA"), recs
