@@ -188,3 +188,15 @@ def test_an_attack_being_prepared_is_a_force_posture(run):
 def test_what_someone_is_persuaded_to_do_is_not_done(run):
     recs = run("Iran hopes Japan will persuade President Biden to lift the sanctions on Tehran.")
     assert all(r["modality"] == "hypothetical" for r in recs if r["source"]["country"] == "USA"), recs
+
+
+def test_the_largest_donor_provides_aid(run):
+    got = facts(run("Japan remains the largest single donor of reconstruction aid in Afghanistan."))
+    assert (("JPN", None), "PROVIDED_AID", ("AFG", None)) in got, got
+    got = facts(run("Norway is the second-largest donor to the Palestinians."))
+    assert any(s[0] == "NOR" and r == "PROVIDED_AID" and t[0] == "PSE" for s, r, t in got), got
+
+
+def test_people_held_as_human_shields_are_attacked(run):
+    got = facts(run("Al-Shabaab militants are holding hundreds of Somali villagers as human shields near Kismayo."))
+    assert any(r == "ATTACKED" and t == ("SOM", "CVL") for s, r, t in got), got

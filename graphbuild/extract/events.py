@@ -326,8 +326,10 @@ CONDITIONS = {
 
 
 def _pobjs(tok: Token) -> list[Token]:
-    """The objects of the trigger's prepositions ("called for sanctions": sanctions)."""
-    return [o for p in tok.children if p.dep_ in PREP_DEPS for o in p.children if o.dep_ == "pobj"]
+    """The objects of the trigger's prepositions ("called for sanctions": sanctions), or of its direct
+    object's, where the parser often hangs them ("holding villagers as human shields")."""
+    heads = [tok, *(c for c in tok.children if c.dep_ in OBJ_DEPS)]
+    return [o for h in heads for p in h.children if p.dep_ in PREP_DEPS for o in p.children if o.dep_ == "pobj"]
 
 
 def failed_conditions(frame: Frame, tok: Token) -> list[str]:
