@@ -200,3 +200,27 @@ def test_the_largest_donor_provides_aid(run):
 def test_people_held_as_human_shields_are_attacked(run):
     got = facts(run("Al-Shabaab militants are holding hundreds of Somali villagers as human shields near Kismayo."))
     assert any(r == "ATTACKED" and t == ("SOM", "CVL") for s, r, t in got), got
+
+
+def test_declining_to_act_for_someone_rejects_them(run):
+    got = facts(run("Kenya declined to extradite the businessman to Uganda."))
+    assert (("KEN", None), "REJECTED", ("UGA", None)) in got, got
+    assert not facts(run("Oil exports to China declined sharply in May."))
+
+
+def test_opening_relations_recognizes(run):
+    got = facts(run("Bahrain and Israel opened diplomatic relations in 2020."))
+    assert {(("BHR", None), "RECOGNIZED", ("ISR", None)), (("ISR", None), "RECOGNIZED", ("BHR", None))} <= got, got
+
+
+def test_expressing_gratitude_to_someone_praises_them(run):
+    got = facts(run("Pakistan expressed gratitude to China for its vaccine donations."))
+    assert (("PAK", None), "SUPPORTED", ("CHN", None)) in got, got
+
+
+def test_missiles_launched_at_a_target_named_by_a_participle(run):
+    got = facts(run("The Houthis launched drones targeting Saudi oil facilities."))
+    assert any(s[0] == "YEM" and r == "ATTACKED" and t[0] == "SAU" for s, r, t in got), got
+    # a participle that is no attack names no target of the launch
+    got = facts(run("Russia launched a campaign supporting the separatists in Donbas."))
+    assert not any(r == "ATTACKED" for s, r, t in got), got
