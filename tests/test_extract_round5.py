@@ -224,3 +224,10 @@ def test_missiles_launched_at_a_target_named_by_a_participle(run):
     # a participle that is no attack names no target of the launch
     got = facts(run("Russia launched a campaign supporting the separatists in Donbas."))
     assert not any(r == "ATTACKED" for s, r, t in got), got
+
+
+def test_a_stance_modifier_names_no_identity(run):
+    recs = run("Pro-Russian separatists shelled Ukrainian positions near Donetsk.")
+    assert not any(r["source"]["country"] == "RUS" for r in recs), recs
+    recs = run("The pro-Iranian militias attacked American troops in Syria.")
+    assert not any(r["source"]["country"] == "IRN" for r in recs), recs

@@ -323,11 +323,18 @@ def _ethnic(acts: DocActors, m: Mention) -> bool:
     return m.how == "demonym" and m.start > 0 and acts.doc[m.start - 1].lower_ == "ethnic"
 
 
+def _stance(acts: DocActors, m: Mention) -> bool:
+    """A country named as what a stance is for or against ("pro-Russian separatists", "anti-Israel
+    protesters"): not who they are."""
+    doc = acts.doc
+    return m.start >= 2 and doc[m.start - 1].text == "-" and doc[m.start - 2].lower_ in ("pro", "anti")
+
+
 def _country_of_tokens(acts: DocActors, tokens) -> str | None:
     for t in tokens:
         m = acts.mention_at(t)
         if m and m.entry.country and m.how in ("name", "demonym", "metonym", "org", "person", "place"):
-            if _ethnic(acts, m):
+            if _ethnic(acts, m) or _stance(acts, m):
                 continue  # "ethnic Albanian guerrillas" are no Albanian state actors
             return m.entry.country
     return None
@@ -1018,6 +1025,7 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
         elif country is None and role in ("REB", "OPP") and any(
                 c.dep_ in ("compound", "amod") and c.i < tok.i and c.text[:1].isupper() and _unnamed_group(acts, c)
                 and (c.pos_ == "PROPN" or c.ent_type_ in ("NORP", "GPE") or not c.is_sent_start)  # (not "Several militias")
+                and c.lower_ not in ("pro", "anti")  # (not "Pro-Russian separatists")
                 for c in tok.children):
             # "Shona rebels", "Karen guerrillas": an ethnic group's fighters in the country the text is about
             country, quality = acts.salient_country(tok.i, set()), 0.6
@@ -1224,7 +1232,7 @@ def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], excl
         if c.dep_ not in ("compound", "amod", "nmod"):
             continue
         m = acts.mention_at(c)
-        if m is None or m.entry.kind == "OTHER" or _ethnic(acts, m):
+        if m is None or m.entry.kind == "OTHER" or _ethnic(acts, m) or _stance(acts, m):
             continue
         if m.how in ("demonym", "name") and m.entry.country in exclude_countries:
             continue  # "the US trip supports U.S. commitments": the source's own things are no target
