@@ -318,7 +318,7 @@ def build_matchers(nlp, gaz: Gazetteer) -> tuple[PhraseMatcher, LowerMatcher]:
     return exact, lower
 
 
-def _ethnic(acts: DocActors, m: Mention) -> bool:
+def ethnic(acts: DocActors, m: Mention) -> bool:
     """A demonym used as an ethnicity ("ethnic Albanians"), not a nationality."""
     return m.how == "demonym" and m.start > 0 and acts.doc[m.start - 1].lower_ == "ethnic"
 
@@ -334,7 +334,7 @@ def _country_of_tokens(acts: DocActors, tokens) -> str | None:
     for t in tokens:
         m = acts.mention_at(t)
         if m and m.entry.country and m.how in ("name", "demonym", "metonym", "org", "person", "place"):
-            if _ethnic(acts, m) or _stance(acts, m):
+            if ethnic(acts, m) or _stance(acts, m):
                 continue  # "ethnic Albanian guerrillas" are no Albanian state actors
             return m.entry.country
     return None
@@ -1232,7 +1232,7 @@ def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], excl
         if c.dep_ not in ("compound", "amod", "nmod"):
             continue
         m = acts.mention_at(c)
-        if m is None or m.entry.kind == "OTHER" or _ethnic(acts, m) or _stance(acts, m):
+        if m is None or m.entry.kind == "OTHER" or ethnic(acts, m) or _stance(acts, m):
             continue
         if m.how in ("demonym", "name") and m.entry.country in exclude_countries:
             continue  # "the US trip supports U.S. commitments": the source's own things are no target

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Span, Token
 
 from ..gazetteer import ROLE_LABELS
-from .actors import RELATIVE, DocActors, Resolved, _ethnic, other_target, resolve, resolve_loose
+from .actors import RELATIVE, DocActors, Resolved, ethnic, other_target, resolve, resolve_loose
 from .dates import resolve_date, resolve_period
 from .lexicon import Frame
 
@@ -804,7 +804,7 @@ def _victim_role(acts: DocActors, victim: Resolved) -> str | None:
     "20 people"), if it names one."""
     head = _kind_head(acts, victim)
     m = acts.mention_at(head)
-    if m is not None and _ethnic(acts, m):
+    if m is not None and ethnic(acts, m):
         return "CVL"  # "three ethnic Albanians": people, not a state
     for t in [head] + [c for c in head.lefts if c.dep_ in ("compound", "amod")]:
         role = _noun_role(acts, t)
