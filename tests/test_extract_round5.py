@@ -231,3 +231,13 @@ def test_a_stance_modifier_names_no_identity(run):
     assert not any(r["source"]["country"] == "RUS" for r in recs), recs
     recs = run("The pro-Iranian militias attacked American troops in Syria.")
     assert not any(r["source"]["country"] == "IRN" for r in recs), recs
+
+
+def test_unnamed_people_rebels_attack_are_their_countrys(run):
+    got = facts(run("Boko Haram fighters killed 30 villagers on Sunday."))
+    assert (("NGA", "REB"), "ATTACKED", ("NGA", "CVL")) in got, got
+    got = facts(run("Houthi rebels have attacked journalists."))
+    assert (("YEM", "REB"), "ATTACKED", ("YEM", "MED")) in got, got
+    # a place named abroad still wins
+    got = facts(run("Houthi rebels killed five people in Saudi Arabia."))
+    assert (("YEM", "REB"), "ATTACKED", ("SAU", "CVL")) in got, got

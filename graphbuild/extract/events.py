@@ -827,15 +827,20 @@ DOMESTIC_ROLES = {"COP", "GOV"}
 
 def _own_people(acts: DocActors, sources: list[Resolved], others: list[Resolved], frame: Frame) -> list[Resolved]:
     """Unnamed people a country's police or authorities use force on, with no place named, are that
-    country's civilians ("Police detained eight people"); other non-actor targets stay as they are."""
-    if frame.relation not in NEEDS_VICTIM or len(sources) != 1 or sources[0].entry.role not in DOMESTIC_ROLES \
-            or not sources[0].entry.country or sources[0].entry.kind == "PERSON":
+    country's civilians ("Police detained eight people"); so are the civilians and journalists its
+    rebels attack ("Houthis have attacked journalists": Yemen's media); other non-actor targets stay
+    as they are."""
+    if frame.relation not in NEEDS_VICTIM or len(sources) != 1 or not sources[0].entry.country \
+            or sources[0].entry.kind == "PERSON":
         return others
+    source_role = sources[0].entry.role
+    kinds = ("CVL", "OPP", "MED") if source_role in DOMESTIC_ROLES else \
+        ("CVL", "MED") if source_role in NONSTATE_ROLES else ()
     out = []
     for o in others:
         role = _noun_role(acts, _kind_head(acts, o))
         out.append(Resolved(acts.gaz.country_role(sources[0].entry.country, role), o.start, o.end, o.quality * 0.8)
-                   if role in ("CVL", "OPP", "MED") else o)
+                   if role in kinds else o)
     return out
 
 
