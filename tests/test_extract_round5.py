@@ -241,3 +241,15 @@ def test_unnamed_people_rebels_attack_are_their_countrys(run):
     # a place named abroad still wins
     got = facts(run("Houthi rebels killed five people in Saudi Arabia."))
     assert (("YEM", "REB"), "ATTACKED", ("SAU", "CVL")) in got, got
+
+
+def test_having_a_visitor_here_is_a_meeting(extractor):
+    from graphbuild.ingest import RawArticle
+    text = ("Antony J. Blinken, Secretary of State\n\nZbigniew Rau, Polish Foreign Minister\n\n"
+            "SECRETARY BLINKEN: Good morning. We have troops here. Zbigniew, it is very good to have you here."
+            "\n\nFOREIGN MINISTER RAU: Thank you very much.\n")
+    recs = extractor.extract(RawArticle(id="t", text=text, date="2022-01-20", source="us-state-department-press-release"))
+    got = facts(recs)
+    assert (("USA", "GOV"), "CONSULTED", ("POL", "GOV")) in got, got
+    # things one has here are no party ("-other": only an actor fills the slot)
+    assert not any(r["relation"] == "CONSULTED" and r["target"]["kind"] == "OTHER" for r in recs), recs

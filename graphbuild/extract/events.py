@@ -322,6 +322,7 @@ CONDITIONS = {
     "intransitive": lambda tok, _: not any(c.dep_ in OBJ_DEPS for c in tok.children),
     "oprd": lambda tok, w: any(c.dep_ in OPRD_DEPS and c.lower_ in w for c in tok.children),
     "pobj": lambda tok, w: any(o.lemma_.lower() in w for o in _pobjs(tok)),
+    "adv": lambda tok, w: any(c.dep_ == "advmod" and c.lower_ in w for c in tok.children),
 }
 
 

@@ -75,6 +75,7 @@ _WHY = {
     "nothat": lambda tok, w: "nothat: the trigger has a that-clause (agreeing that is a statement)",
     "pobj": lambda tok, w: _missing("pobj", "prepositional object", [f"{o.text!r} (lemma {o.lemma_.lower()})"
                                                                    for o in ev._pobjs(tok)]),
+    "adv": lambda tok, w: _missing("adv", "adverb", _kids(tok, ("advmod",))),
 }
 
 

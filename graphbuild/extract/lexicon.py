@@ -76,6 +76,8 @@ def load_frames(path: str | None = None) -> dict[tuple[str, str], tuple[Frame, .
             if slot.endswith("+other"):
                 slot = slot[: -len("+other")]
                 other.add(slot)
+            elif slot.endswith("-other"):  # an object slot that only an actor fills ("have X here")
+                slot = slot[: -len("-other")]
             elif _object_slot(slot):
                 other.add(slot)
             if slot:
