@@ -253,3 +253,16 @@ def test_having_a_visitor_here_is_a_meeting(extractor):
     assert (("USA", "GOV"), "CONSULTED", ("POL", "GOV")) in got, got
     # things one has here are no party ("-other": only an actor fills the slot)
     assert not any(r["relation"] == "CONSULTED" and r["target"]["kind"] == "OTHER" for r in recs), recs
+
+
+def test_we_in_a_conversation_is_both_sides_when_no_one_else_is_named(extractor):
+    from graphbuild.ingest import RawArticle
+    text = ("Antony J. Blinken, Secretary of State\n\nZbigniew Rau, Polish Foreign Minister\n\n"
+            "SECRETARY BLINKEN: Good morning. We will meet with NATO allies tomorrow.\n\n"
+            "FOREIGN MINISTER RAU: Thank you very much. Tony, I am very happy that we can continue our dialogue.\n")
+    recs = extractor.extract(RawArticle(id="t", text=text, date="2022-01-20", source="us-state-department-press-release"))
+    got = facts(recs)
+    assert {(("POL", "GOV"), "CONSULTED", ("USA", "GOV")), (("USA", "GOV"), "CONSULTED", ("POL", "GOV"))} <= got, got
+    # with a party named, "we" is the speaker's side only
+    nato = [r for r in recs if r["target"]["role"] == "IGO"]
+    assert nato and {r["source"]["country"] for r in nato} == {"USA"}, nato

@@ -910,6 +910,7 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                 t_src.append(_arg_note(src_toks[0], r, "the two parties of the previous event", None))
             sources.extend(pair)
             src_toks = []
+    we = src_toks[0] if len(src_toks) == 1 and src_toks[0].lower_ in ("we", "us", "our") else None
     for s in src_toks:
         if s.i == tok.i:  # a release's own headline act (a trigger is never its own source otherwise)
             if acts.issuer_entry is not None:
@@ -1097,6 +1098,12 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                 if trace is not None:
                     t_slots.append({"slot": "the protesters' own government", "tokens": [
                         _arg_note(tok, gov, "a protest with no party named: the protesters' government", None)]})
+    if not targets and frame.mutual and we is not None and len(sources) == 1 and acts.turn_at(tok.i) is not None:
+        # "we discussed ...", "continue our dialogue" with no one named: in a transcript, the two sides
+        you = acts.addressee(tok.i)
+        if you is not None and you.country != sources[0].entry.country:
+            sources.append(Resolved(you, we.i, we.i + 1, 0.7))
+            t_src.append(_arg_note(we, sources[-1], "the other side of the conversation", None))
     # "X and Y agreed to ...": each with the other; not when they act on a problem ("fought the epidemic")
     mutual = not targets and frame.mutual and len(sources) > 1 and not problem_seen
     # an unnamed perpetrator needs a named victim: "gunmen killed three men" links no actor
