@@ -266,3 +266,12 @@ def test_we_in_a_conversation_is_both_sides_when_no_one_else_is_named(extractor)
     # with a party named, "we" is the speaker's side only
     nato = [r for r in recs if r["target"]["role"] == "IGO"]
     assert nato and {r["source"]["country"] for r in nato} == {"USA"}, nato
+
+
+def test_exchanges_are_reciprocal(run):
+    got = facts(run("Armenia and Azerbaijan exchanged fire along the border on Tuesday."))
+    assert {(("ARM", None), "ATTACKED", ("AZE", None)), (("AZE", None), "ATTACKED", ("ARM", None))} <= got, got
+    got = facts(run("Russia and Ukraine exchanged prisoners in Istanbul."))
+    assert {(("RUS", None), "YIELDED", ("UKR", None)), (("UKR", None), "YIELDED", ("RUS", None))} <= got, got
+    got = facts(run("Pakistan exchanged accusations with India over the attack."))
+    assert (("PAK", None), "BLAMED", ("IND", None)) in got, got

@@ -973,7 +973,9 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
     others: list[Resolved] = []
     other_slot = None
     # an unnamed perpetrator ("a hotel fire kills 17 in Delhi") takes no place for a victim
-    slots = frame.targets + LOCATED_SLOTS if frame.relation in LOCATED and not perpetrator else frame.targets
+    # (not for the parties of a reciprocal act: "Russia and Ukraine exchanged prisoners in Istanbul")
+    located = frame.relation in LOCATED and not perpetrator and not (frame.mutual and len(sources) > 1)
+    slots = frame.targets + LOCATED_SLOTS if located else frame.targets
     problem_seen = False
     for slot in () if between else slots:
         toks = _slot(tok, slot)
