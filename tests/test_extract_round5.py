@@ -275,3 +275,10 @@ def test_exchanges_are_reciprocal(run):
     assert {(("RUS", None), "YIELDED", ("UKR", None)), (("UKR", None), "YIELDED", ("RUS", None))} <= got, got
     got = facts(run("Pakistan exchanged accusations with India over the attack."))
     assert (("PAK", None), "BLAMED", ("IND", None)) in got, got
+
+
+def test_a_measure_at_home_cites_the_place_phrase_the_gazetteer_lacks(run):
+    recs = run("The Peruvian government declared a state of emergency on Sunday in the southern province of Chumbivilcas.")
+    home = [r for r in recs if r["relation"] == "COERCED"]
+    assert home and home[0]["target"]["country"] == "PER" and home[0]["target"]["role"] == "CVL", home
+    assert "Chumbivilcas" in home[0]["target"]["text"], home

@@ -1082,7 +1082,10 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
             sources[0].entry.role not in NONSTATE_ROLES:
         # a curfew, emergency or martial law with no place named is the state's at home ("prepared to impose
         # martial law"): on its own civilians
-        home = Resolved(acts.gaz.country_role(sources[0].entry.country, "CVL"), tok.i, tok.i + 1, 0.5)
+        where = next((o for h in (tok, *_children(tok, "dobj")) for o in _prep_objects(h, {"in"})), None)
+        start, end = (where.left_edge.i, where.right_edge.i + 1) if where is not None else (tok.i, tok.i + 1)
+        # (its evidence is the in-phrase when one names a place the gazetteer lacks: "in the province of Alta Verapaz")
+        home = Resolved(acts.gaz.country_role(sources[0].entry.country, "CVL"), start, end, 0.5)
         targets.append(home)
         if trace is not None:
             t_slots.append({"slot": "the state's own civilians", "tokens": [
