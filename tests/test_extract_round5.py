@@ -282,3 +282,11 @@ def test_a_measure_at_home_cites_the_place_phrase_the_gazetteer_lacks(run):
     home = [r for r in recs if r["relation"] == "COERCED"]
     assert home and home[0]["target"]["country"] == "PER" and home[0]["target"]["role"] == "CVL", home
     assert "Chumbivilcas" in home[0]["target"]["text"], home
+
+
+def test_the_nation_is_a_country_named_earlier_in_the_sentence(extract_text):
+    text = ("The United States welcomed the agreement. President Biden praised the United States' partners. "
+            "Morocco recognized Israel and opened diplomatic relations with the nation in December.")
+    got = facts(extract_text(text, date="2020-12-12"))
+    assert (("MAR", None), "RECOGNIZED", ("ISR", None)) in got, got
+    assert not any(s[0] == "MAR" and t[0] == "USA" for s, r, t in got), got

@@ -1073,7 +1073,12 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
         for region, members in gaz.regions.items():
             if region in words or region == words:
                 only = members
-        country = acts.salient_country(tok.i, exclude_countries, only)
+        # a country named earlier in the same sentence ("recognized Israel and opened relations with the
+        # nation"), else the one the text is about
+        here = next((m.entry.country for m in acts.before(tok.i) if m.start >= tok.sent.start and m.entry.country
+                     and m.entry.kind == "COUNTRY" and m.entry.country not in exclude_countries
+                     and (only is None or m.entry.country in only)), None)
+        country = here or acts.salient_country(tok.i, exclude_countries, only)
         if country:
             s, e = _span_of(tok)
             return Resolved(gaz.country_role(country, None), s, e, 0.7)

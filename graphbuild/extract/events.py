@@ -1103,10 +1103,12 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                 if trace is not None:
                     t_slots.append({"slot": "the protesters' own government", "tokens": [
                         _arg_note(tok, gov, "a protest with no party named: the protesters' government", None)]})
-    if not targets and frame.mutual and we is not None and len(sources) == 1 and acts.turn_at(tok.i) is not None:
-        # "we discussed ...", "continue our dialogue" with no one named: in a transcript, the two sides
+    if not targets and not others and frame.mutual and frame.relation == "CONSULTED" and we is not None and \
+            len(sources) == 1 and acts.turn_at(tok.i) is not None:
+        # "we discussed ...", "continue our dialogue" with no one named: in a transcript, the two sides (a
+        # meeting only: "we fight corruption" is no fight between them)
         you = acts.addressee(tok.i)
-        if you is not None and you.country != sources[0].entry.country:
+        if you is not None and you.country and sources[0].entry.country and you.country != sources[0].entry.country:
             sources.append(Resolved(you, we.i, we.i + 1, 0.7))
             t_src.append(_arg_note(we, sources[-1], "the other side of the conversation", None))
     # "X and Y agreed to ...": each with the other; not when they act on a problem ("fought the epidemic")
