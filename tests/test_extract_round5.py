@@ -290,3 +290,11 @@ def test_the_nation_is_a_country_named_earlier_in_the_sentence(extract_text):
     got = facts(extract_text(text, date="2020-12-12"))
     assert (("MAR", None), "RECOGNIZED", ("ISR", None)) in got, got
     assert not any(s[0] == "MAR" and t[0] == "USA" for s, r, t in got), got
+
+
+def test_an_opportunity_for_someone_to_act_is_not_a_wish(run):
+    got = facts(run("The summit was an opportunity for Kenya to sign a trade deal with Ethiopia."))
+    assert any(s[0] == "KEN" and t[0] == "ETH" for s, r, t in got), got
+    # a call for someone to act still is
+    recs = run("Kenya called for Ethiopia to withdraw its troops from Somalia.")
+    assert all(r["modality"] == "hypothetical" for r in recs if r["source"]["country"] == "ETH"), recs
