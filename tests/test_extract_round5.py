@@ -298,3 +298,8 @@ def test_an_opportunity_for_someone_to_act_is_not_a_wish(run):
     # a call for someone to act still is
     recs = run("Kenya called for Ethiopia to withdraw its troops from Somalia.")
     assert all(r["modality"] == "hypothetical" for r in recs if r["source"]["country"] == "ETH"), recs
+
+
+def test_the_parties_of_a_meeting_between_two_are_those_two(run):
+    got = facts(run("Tanzania organized a summit between Kenya and Ethiopia in Arusha."))
+    assert {(("KEN", None), "CONSULTED", ("ETH", None)), (("ETH", None), "CONSULTED", ("KEN", None))} <= got, got

@@ -936,13 +936,18 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                     sources.append(other)
                     t_src.append(_arg_note(s, other, "a coordinated country modifier of the same noun", None))
     between = False
-    if not sources and frame.mutual and frame.pos == "NOUN":  # "a summit between X and Y": both ways
+    if frame.mutual and frame.pos == "NOUN" and not any(s.i in (tok.i, *(c.i for c in tok.children)) for s in src_toks):
+        # "a summit between X and Y": both ways, and they, not a subject lending itself ("everything you've
+        # done to make this a summit between the United States and ASEAN"), are its parties
+        parties: list[Resolved] = []
         for t in _prep_objects(tok, {"between"}):
             r = resolve_loose(acts, t, set(), cues=cues)
             why = _rejected(r, t)
             t_src.append(_arg_note(t, r, "between-phrase (reciprocal)" if r is not None else None, why))
-            if why is None and all(r.entry.id != x.entry.id for x in sources):
-                sources.append(r)
+            if why is None and all(r.entry.id != x.entry.id for x in parties):
+                parties.append(r)
+        if len(parties) > 1 or not sources:
+            sources = parties or sources
         between = len(sources) > 1
     perpetrator = False
     if not sources and frame.relation in UNNAMED_PERPETRATOR:  # "Unidentified gunmen killed ...", "a car bomb hit"
