@@ -303,3 +303,21 @@ def test_an_opportunity_for_someone_to_act_is_not_a_wish(run):
 def test_the_parties_of_a_meeting_between_two_are_those_two(run):
     got = facts(run("Tanzania organized a summit between Kenya and Ethiopia in Arusha."))
     assert {(("KEN", None), "CONSULTED", ("ETH", None)), (("ETH", None), "CONSULTED", ("KEN", None))} <= got, got
+
+
+CONVERSATION = ("Antony J. Blinken, Secretary of State\n\nAlfred Mutua, Kenyan Foreign Minister\n\n"
+                "SECRETARY BLINKEN: Good afternoon. It is a pleasure to be here with the foreign minister of Kenya.\n\n"
+                "FOREIGN MINISTER MUTUA: Thank you. I am ready to have a good discussion with Secretary Blinken. "
+                "We are also ready to hold talks with Ethiopia.\n")
+
+
+def test_a_meeting_in_progress_is_held_not_promised(extractor):
+    from graphbuild.ingest import RawArticle
+    recs = extractor.extract(RawArticle(id="t", text=CONVERSATION, date="2023-03-01",
+                                        source="us-state-department-press-release"))
+    got = facts(recs)
+    assert (("USA", "GOV"), "CONSULTED", ("KEN", "GOV")) in got, got  # "a pleasure to be here with"
+    assert (("KEN", "GOV"), "CONSULTED", ("USA", "GOV")) in got, got  # "ready to have a discussion with" him
+    assert (("KEN", "GOV"), "PLEDGED", ("USA", "GOV")) not in got, got
+    # a meeting with someone not there is still a promise (CAMEO 036)
+    assert any(r == "PLEDGED" and t[0] == "ETH" for s, r, t in got), got

@@ -1148,7 +1148,10 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
             modality = v_modality
     if frame.relation == "PLEDGED" and any(c.dep_ == "neg" for x in _children(tok, "xcomp") for c in x.children):
         negated = True  # "vowed not to return the Golan Heights" is no pledge
-    frame = recode(frame, tok, modality, negated, cues)
+    present = acts.turn_at(tok.i) is not None and frame.relation == "CONSULTED" and \
+        {acts.addressee(tok.i), acts.first_person(tok.i)} >= {t.entry for _, t in pairs}
+    if not present:  # (in a conversation, a discussion "I am ready to have" with the one there is held, not promised)
+        frame = recode(frame, tok, modality, negated, cues)
     if negated and frame.relation in REFUSAL_CODES:  # "will not lift the ban on X": a refusal, CAMEO 12
         frame, negated = replace(frame, relation="REJECTED", cameo=REFUSAL_CODES[frame.relation]), False
     if frame.relation == "ATTACKED" and frame.lemma in cues.get("verbal", ()) and \
