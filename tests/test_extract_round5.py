@@ -321,3 +321,8 @@ def test_a_meeting_in_progress_is_held_not_promised(extractor):
     assert (("KEN", "GOV"), "PLEDGED", ("USA", "GOV")) not in got, got
     # a meeting with someone not there is still a promise (CAMEO 036)
     assert any(r == "PLEDGED" and t[0] == "ETH" for s, r, t in got), got
+
+
+def test_opportunities_to_be_discussed_are_not_occasions(run):
+    recs = run("The envoy will discuss opportunities for Kenya to sign a trade deal with Ethiopia.")
+    assert all(r["modality"] == "hypothetical" for r in recs if r["source"]["country"] == "KEN"), recs

@@ -404,9 +404,10 @@ def _modality_negation(tok: Token, cues: dict, reported: bool) -> tuple[str, boo
             elif c.dep_ == "mark" and low in cues["condition"]:
                 modality = "hypothetical"
             elif c.dep_ == "mark" and low == "for" and any(a.dep_ in ("aux", "nsubj") for a in verb.children) and \
-                    verb.head.lemma_.lower() not in cues.get("occasion", ()):
+                    not (verb.head.lemma_.lower() in cues.get("occasion", ()) and verb.head.dep_ in ("attr", "acomp")):
                 modality = "hypothetical"  # "called for Iran to release the prisoners": wished, not done
-                # (but "an opportunity for us to exchange views" is the occasion it happens on)
+                # (but "it is an opportunity for us to exchange views" is the occasion it happens on; "to discuss
+                # opportunities for the US to promote peace" is not)
             elif c.dep_ == "advmod" and low in cues["hearsay"] and modality is None:
                 modality = "reported"
         if t.head.i == t.i or hops > 5 or t.dep_ not in CLAUSE_LINKS:
