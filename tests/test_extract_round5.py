@@ -326,3 +326,13 @@ def test_a_meeting_in_progress_is_held_not_promised(extractor):
 def test_opportunities_to_be_discussed_are_not_occasions(run):
     recs = run("The envoy will discuss opportunities for Kenya to sign a trade deal with Ethiopia.")
     assert all(r["modality"] == "hypothetical" for r in recs if r["source"]["country"] == "KEN"), recs
+
+
+def test_welcoming_an_event_supports_each_of_its_parties(run):
+    got = facts(run("Japan welcomes the visit by Serbian President Aleksandar Vucic to Kosovo."))
+    assert {t[0] for s, r, t in got if s[0] == "JPN" and r == "SUPPORTED"} >= {"SRB", "XKX"}, got
+    got = facts(run("Japan welcomed the agreement between Serbia and Kosovo."))
+    assert {t[0] for s, r, t in got if s[0] == "JPN" and r == "SUPPORTED"} >= {"SRB", "XKX"}, got
+    # condemning an attack is not condemning its victim
+    got = facts(run("Japan condemned the attack by Russia on Ukraine."))
+    assert not any(s[0] == "JPN" and t[0] == "UKR" for s, r, t in got), got

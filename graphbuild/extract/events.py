@@ -1067,7 +1067,8 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
         if targets:
             if slot.startswith("place:") and frame.relation == "CONSULTED" and trace is None:  # a trip
                 acts.destinations.extend((tok.i, r.entry.country) for r in targets if r.entry.country)
-            break
+            if not frame.requires.get("every"):  # ("welcomes the visit by Lapid to Morocco": both)
+                break
     if not targets and not others and frame.relation in REFERS_BACK and frame.pos == "NOUN":
         for src in sources:  # "its brutal war": the war the source waged before; "similar accusations"
             earlier = acts.earlier_target(frame.relation, src if REFERS_BACK[frame.relation] else None, tok.i)
