@@ -1078,10 +1078,9 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                 if trace is not None:
                     t_slots.append({"slot": "an earlier event of the same kind", "tokens": [
                         _arg_note(acts.doc[earlier.start], targets[-1], "the target of an earlier event", None)]})
-    if not targets and not others and frame.relation == "CONSULTED" and (frame.pos == "NOUN" or frame.mutual) \
-            and len(sources) == 1 and sources[0].entry.country and not any(sl.startswith("place") for sl in frame.targets):
-        stop = acts.current_stop(tok.i)  # "The Deputy's meetings will include ...", "he looks forward to
-        # discussing ...": on the trip's stop
+    if not targets and not others and frame.relation == "CONSULTED" and frame.pos == "NOUN" and len(sources) == 1 \
+            and sources[0].entry.country and not any(sl.startswith("place") for sl in frame.targets):
+        stop = acts.current_stop(tok.i)  # "The Deputy's meetings will include ...": on the trip's stop
         if stop is not None and stop not in excl and stop in acts.gaz.countries:
             targets.append(Resolved(acts.gaz.countries[stop], tok.i, tok.i + 1, 0.55))
             if trace is not None:
