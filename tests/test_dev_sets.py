@@ -27,8 +27,8 @@ SHARED = ROOT.parent / "shared"
 DEV_FLOORS = {
     #  set              metric            floor     measured 2026-12-08, stop 18 (issue 9 targets in brackets)
     "realnews_dev":   {"typed_precision": 0.93,   # 0.972 [>= 0.70]
-                       "typed_recall":    0.52,   # 0.545
-                       "typed_f1":        0.67},  # 0.698 [>= 0.60]
+                       "typed_recall":    0.53,   # 0.555
+                       "typed_f1":        0.68},  # 0.707 [>= 0.60]
     "conflibert_dev": {"fired":           0.75,   # 0.765 [>= 0.75]
                        "dyad_recall":     0.61,   # 0.637 [>= 0.60]
                        "typed_recall":    0.43},  # 0.451
