@@ -7,21 +7,12 @@ from __future__ import annotations
 
 import pytest
 
+from edges import facts
 
 
 @pytest.fixture(scope="module")
 def run(extract_text):
     return lambda text: extract_text(text, date="2023-05-02")
-
-
-def actor(a):
-    return (a["country"] or a["name"], a["role"])
-
-
-def facts(records):
-    """(source, relation, target) of the analyst edges, actors as (country, role)."""
-    return {(actor(r["source"]), r["relation"], actor(r["target"])) for r in records
-            if not (r["negated"] or r["modality"] == "hypothetical")}
 
 
 def test_rebels_acting_in_their_own_country_act_on_its_government(run):

@@ -6,20 +6,20 @@ from __future__ import annotations
 
 import pytest
 
+from edges import facts
+
 
 @pytest.fixture(scope="module")
 def run(extract_text):
     return lambda text: extract_text(text, date="2023-05-02")
 
 
-def actor(a):
-    return (a["country"] or a["name"], a["role"])
-
-
-def facts(records):
-    """(source, relation, target) of the analyst edges, actors as (country, role)."""
-    return {(actor(r["source"]), r["relation"], actor(r["target"])) for r in records
-            if not (r["negated"] or r["modality"] == "hypothetical")}
+@pytest.fixture(scope="module")
+def release(extractor):
+    """Extract a State Department release or transcript (the issuer's metadata decides "we")."""
+    from graphbuild.ingest import RawArticle
+    return lambda text, date="2022-05-12": extractor.extract(
+        RawArticle(id="t", text=text, date=date, source="us-state-department-press-release"))
 
 
 def test_a_named_organisation_beats_its_possessor(run):
@@ -91,10 +91,8 @@ for Mexico to host talks between Colombia and the ELN.
 """
 
 
-def test_a_speakers_pleasure_is_the_speakers_act(extractor):
-    from graphbuild.ingest import RawArticle
-    recs = extractor.extract(RawArticle(id="t", text=TRANSCRIPT, date="2022-05-12",
-                                        source="us-state-department-press-release"))
+def test_a_speakers_pleasure_is_the_speakers_act(release):
+    recs = release(TRANSCRIPT)
     got = facts(recs)
     assert (("USA", "GOV"), "SUPPORTED", ("MEX", "GOV")) in got, got  # Blinken welcomes the Mexican minister
     assert (("MEX", "GOV"), "CONSULTED", ("USA", "GOV")) in got, got  # Ebrard: "to have this meeting with you"
@@ -243,24 +241,22 @@ def test_unnamed_people_rebels_attack_are_their_countrys(run):
     assert (("YEM", "REB"), "ATTACKED", ("SAU", "CVL")) in got, got
 
 
-def test_having_a_visitor_here_is_a_meeting(extractor):
-    from graphbuild.ingest import RawArticle
+def test_having_a_visitor_here_is_a_meeting(release):
     text = ("Antony J. Blinken, Secretary of State\n\nZbigniew Rau, Polish Foreign Minister\n\n"
             "SECRETARY BLINKEN: Good morning. We have troops here. Zbigniew, it is very good to have you here."
             "\n\nFOREIGN MINISTER RAU: Thank you very much.\n")
-    recs = extractor.extract(RawArticle(id="t", text=text, date="2022-01-20", source="us-state-department-press-release"))
+    recs = release(text, "2022-01-20")
     got = facts(recs)
     assert (("USA", "GOV"), "CONSULTED", ("POL", "GOV")) in got, got
     # things one has here are no party ("-other": only an actor fills the slot)
     assert not any(r["relation"] == "CONSULTED" and r["target"]["kind"] == "OTHER" for r in recs), recs
 
 
-def test_we_in_a_conversation_is_both_sides_when_no_one_else_is_named(extractor):
-    from graphbuild.ingest import RawArticle
+def test_we_in_a_conversation_is_both_sides_when_no_one_else_is_named(release):
     text = ("Antony J. Blinken, Secretary of State\n\nZbigniew Rau, Polish Foreign Minister\n\n"
             "SECRETARY BLINKEN: Good morning. We will meet with NATO allies tomorrow.\n\n"
             "FOREIGN MINISTER RAU: Thank you very much. Tony, I am very happy that we can continue our dialogue.\n")
-    recs = extractor.extract(RawArticle(id="t", text=text, date="2022-01-20", source="us-state-department-press-release"))
+    recs = release(text, "2022-01-20")
     got = facts(recs)
     assert {(("POL", "GOV"), "CONSULTED", ("USA", "GOV")), (("USA", "GOV"), "CONSULTED", ("POL", "GOV"))} <= got, got
     # with a party named, "we" is the speaker's side only
@@ -311,10 +307,8 @@ CONVERSATION = ("Antony J. Blinken, Secretary of State\n\nAlfred Mutua, Kenyan F
                 "We are also ready to hold talks with Ethiopia.\n")
 
 
-def test_a_meeting_in_progress_is_held_not_promised(extractor):
-    from graphbuild.ingest import RawArticle
-    recs = extractor.extract(RawArticle(id="t", text=CONVERSATION, date="2023-03-01",
-                                        source="us-state-department-press-release"))
+def test_a_meeting_in_progress_is_held_not_promised(release):
+    recs = release(CONVERSATION, "2023-03-01")
     got = facts(recs)
     assert (("USA", "GOV"), "CONSULTED", ("KEN", "GOV")) in got, got  # "a pleasure to be here with"
     assert (("KEN", "GOV"), "CONSULTED", ("USA", "GOV")) in got, got  # "ready to have a discussion with" him
