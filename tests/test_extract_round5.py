@@ -327,6 +327,11 @@ def test_welcoming_an_event_supports_each_of_its_parties(run):
     assert {t[0] for s, r, t in got if s[0] == "JPN" and r == "SUPPORTED"} >= {"SRB", "XKX"}, got
     got = facts(run("Japan welcomed the agreement between Serbia and Kosovo."))
     assert {t[0] for s, r, t in got if s[0] == "JPN" and r == "SUPPORTED"} >= {"SRB", "XKX"}, got
+    got = facts(run("Germany praised the agreement between Armenia and Azerbaijan."))
+    assert {t[0] for s, r, t in got if s[0] == "DEU" and r == "SUPPORTED"} >= {"ARM", "AZE"}, got
+    # the welcomer's own country is no party of what it welcomes
+    got = facts(run("The United States welcomes the stiff competition between our two countries and China."))
+    assert not any(s[0] == "USA" and t[0] == "USA" for s, r, t in got), got
     # condemning an attack is not condemning its victim
     got = facts(run("Japan condemned the attack by Russia on Ukraine."))
     assert not any(s[0] == "JPN" and t[0] == "UKR" for s, r, t in got), got

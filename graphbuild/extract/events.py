@@ -1057,6 +1057,8 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
                 why = "no victim named: a place where force is used is not its target (\"fighting in Mosul\")"
             if why is None and any(r.entry.id == x.entry.id for x in targets):
                 why = "already a target"
+            if why is None and frame.requires.get("every") and r.entry.country and r.entry.country in excl:
+                why = "the source's own country (a party of what it welcomes)"  # "the competition between our countries"
             notes.append(_arg_note(t, r, how if r is not None else None, why))
             if why is None:
                 targets.append(r)
