@@ -171,6 +171,12 @@ class DocActors:
         for i in range(m.start, m.end):
             self.by_token[i] = m
 
+    def replace(self, old: Mention, new: Mention, idx: int | None = None) -> None:
+        """Put ``new`` where ``old`` was (same tokens): a reading the sentence corrects."""
+        self.mentions[self.mentions.index(old) if idx is None else idx] = new
+        for i in range(new.start, new.end):
+            self.by_token[i] = new
+
     def mention_at(self, tok: Token) -> Mention | None:
         return self.by_token.get(tok.i)
 
@@ -330,11 +336,16 @@ def _stance(acts: DocActors, m: Mention) -> bool:
     return m.start >= 2 and doc[m.start - 1].text == "-" and doc[m.start - 2].lower_ in ("pro", "anti")
 
 
+def _not_identity(acts: DocActors, m: Mention) -> bool:
+    """A country modifier that says what people are or stand for, not whose they are."""
+    return ethnic(acts, m) or _stance(acts, m)
+
+
 def _country_of_tokens(acts: DocActors, tokens) -> str | None:
     for t in tokens:
         m = acts.mention_at(t)
         if m and m.entry.country and m.how in ("name", "demonym", "metonym", "org", "person", "place"):
-            if ethnic(acts, m) or _stance(acts, m):
+            if _not_identity(acts, m):
                 continue  # "ethnic Albanian guerrillas" are no Albanian state actors
             return m.entry.country
     return None
@@ -387,11 +398,8 @@ def _retitle(acts: DocActors, m: Mention) -> None:
     if any(t.lower_ in ("former", "ex", "ousted", "late", "retired") for t in doc[max(0, m.start - 5):m.start]):
         return
     e = m.entry
-    new = Mention(m.start, m.end, replace(e, role=role, cameo=(e.country + role) if e.country else e.cameo),
-                  m.how, m.quality)
-    acts.mentions[acts.mentions.index(m)] = new
-    for i in range(m.start, m.end):
-        acts.by_token[i] = new
+    acts.replace(m, Mention(m.start, m.end, replace(e, role=role, cameo=(e.country + role) if e.country else e.cameo),
+                            m.how, m.quality))
 
 
 def person_org(acts: DocActors, span: Span) -> ActorEntry | None:
@@ -482,17 +490,13 @@ def find_mentions(doc: Doc, gaz: Gazetteer, matchers, allow_unknown: bool = True
                                                      role=role or (None if country else "IGO"),
                                                      cameo=(country + (role or "")) if country else None),
                           m.how, 0.9)
-            acts.mentions[acts.mentions.index(m)] = new
-            for i in range(m.start, m.end):
-                acts.by_token[i] = new
+            acts.replace(m, new)
     for m in curated_people:  # "Israeli Foreign Minister Yair Lapid": the office the text gives, at its date
         _retitle(acts, m)
     for i, m in enumerate(acts.mentions):  # "Hassan Nasrallah, a spokesman for Hezbollah": PART_OF it
         org = person_org(acts, doc[m.start:m.end]) if m.how == "person" and m.entry.kind == "PERSON" else None
         if org is not None:
-            acts.mentions[i] = Mention(m.start, m.end, replace(m.entry, org=org), m.how, m.quality)
-            for t in range(m.start, m.end):
-                acts.by_token[t] = acts.mentions[i]
+            acts.replace(m, Mention(m.start, m.end, replace(m.entry, org=org), m.how, m.quality), i)
     surnames: dict[str, ActorEntry] = dict(prior_people or {})
     for m in sorted(acts.mentions, key=lambda m: m.start):
         if m.entry.kind == "PERSON" and m.end - m.start >= 2:
@@ -746,9 +750,7 @@ def _rehome_national_bodies(acts: DocActors) -> None:
         name = f"{country.name if country else iso3} {text}"
         new = Mention(m.start, m.end, ActorEntry(id=f"org-{slugify(name)}", name=name, kind=e.kind, country=iso3,
                                                  role=e.role, cameo=iso3 + e.role), "org", 0.85)
-        acts.mentions[idx] = new
-        for i in range(m.start, m.end):
-            acts.by_token[i] = new
+        acts.replace(m, new, idx)
 
 
 def _locative(doc: Doc, s: int, e: int) -> bool:
@@ -807,10 +809,7 @@ def _us_state_readings(acts: DocActors) -> None:
                       doc[m.start - 2].lower_ in US_STATE_CUES | {"senator", "congressman", "congresswoman"})
         cue = cue or (bool(us_places) and not other)  # US places in the article, nothing else of Georgia
         if cue:
-            new = Mention(m.start, m.end, usa, "place", m.quality)
-            acts.mentions[acts.mentions.index(m)] = new
-            for i in range(m.start, m.end):
-                acts.by_token[i] = new
+            acts.replace(m, Mention(m.start, m.end, usa, "place", m.quality))
 
 
 def _locate_titled_people(acts: DocActors) -> None:
@@ -835,9 +834,7 @@ def _locate_titled_people(acts: DocActors) -> None:
     for idx, m in enumerate(acts.mentions):
         new = located.get(m.entry.id)
         if new is not None and m.entry.country is None:
-            acts.mentions[idx] = Mention(m.start, m.end, new, m.how, min(m.quality, 0.75))
-            for i in range(m.start, m.end):
-                acts.by_token[i] = acts.mentions[idx]
+            acts.replace(m, Mention(m.start, m.end, new, m.how, min(m.quality, 0.75)), idx)
 
 
 # -------------------------------------------------------------------- resolution
@@ -1023,10 +1020,7 @@ def resolve(acts: DocActors, tok: Token, exclude_countries: set[str], exclude_id
                 country = acts.salient_country(tok.i, set())
             quality = 0.7
         elif country is None and role in ("REB", "OPP") and any(
-                c.dep_ in ("compound", "amod") and c.i < tok.i and c.text[:1].isupper() and _unnamed_group(acts, c)
-                and (c.pos_ == "PROPN" or c.ent_type_ in ("NORP", "GPE") or not c.is_sent_start)  # (not "Several militias")
-                and c.lower_ not in ("pro", "anti")  # (not "Pro-Russian separatists")
-                for c in tok.children):
+                c.dep_ in ("compound", "amod") and c.i < tok.i and _unnamed_group(acts, c) for c in tok.children):
             # "Shona rebels", "Karen guerrillas": an ethnic group's fighters in the country the text is about
             country, quality = acts.salient_country(tok.i, set()), 0.6
         elif country is None and (lemma in ("authority", "authorities") or role == "COP") and tok.dep_ == "nsubj" and \
@@ -1100,7 +1094,11 @@ def _extraposed_pleasure(tok: Token, cues: dict | None) -> bool:
 
 def _unnamed_group(acts: DocActors, tok: Token) -> bool:
     """A capitalised modifier that names no known actor ("Shona", or "Karen" taken for a first name
-    by the tagger): a people the gazetteer lacks."""
+    by the tagger): a people the gazetteer lacks; not a word capitalised only as the sentence's first
+    ("Several militias") nor a stance ("Pro-Russian separatists")."""
+    if not tok.text[:1].isupper() or tok.lower_ in ("pro", "anti") or \
+            tok.is_sent_start and tok.pos_ != "PROPN" and tok.ent_type_ not in ("NORP", "GPE"):
+        return False
     m = acts.mention_at(tok)
     return m is None or m.how == "ner-person" and not m.entry.country and m.end - m.start == 1
 
@@ -1237,7 +1235,7 @@ def resolve_loose(acts: DocActors, tok: Token, exclude_countries: set[str], excl
         if c.dep_ not in ("compound", "amod", "nmod"):
             continue
         m = acts.mention_at(c)
-        if m is None or m.entry.kind == "OTHER" or ethnic(acts, m) or _stance(acts, m):
+        if m is None or m.entry.kind == "OTHER" or _not_identity(acts, m):
             continue
         if m.how in ("demonym", "name") and m.entry.country in exclude_countries:
             continue  # "the US trip supports U.S. commitments": the source's own things are no target

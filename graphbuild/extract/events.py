@@ -262,22 +262,20 @@ MEASURE_HEADS = {"day", "week", "month", "hour", "year", "round", "series", "wav
 PARTITIVES = {"part", "some", "most", "all", "much", "half", "portion", "rest", "remainder", "bulk", "majority", "parts"}
 
 
+def _of_object(tok: Token) -> Token | None:
+    """The object of the word's of-phrase ("dozens of protesters": protesters), if it has one."""
+    return next((c for p in tok.children if p.dep_ == "prep" and p.lower_ == "of" for c in p.children
+                 if c.dep_ == "pobj"), None)
+
+
 def _whole(tok: Token) -> Token:
     """What a partitive head ("part of a military aid program") is a part of, or what a quantity
     head counts when that is a list ("scores of Sierra Leonean and Liberian refugees": each is a
     party); other words unchanged."""
-    if tok.lemma_.lower() in QUANTITY_HEADS:
-        for prep in tok.children:
-            if prep.dep_ == "prep" and prep.lower_ == "of":
-                for pobj in prep.children:
-                    if pobj.dep_ == "pobj" and any(c.dep_ == "conj" for c in pobj.children):
-                        return pobj
-    if tok.lemma_.lower() in PARTITIVES:
-        for prep in tok.children:
-            if prep.dep_ == "prep" and prep.lower_ == "of":
-                for pobj in prep.children:
-                    if pobj.dep_ == "pobj":
-                        return pobj
+    lemma = tok.lemma_.lower()
+    whole = _of_object(tok) if lemma in PARTITIVES or lemma in QUANTITY_HEADS else None
+    if whole is not None and (lemma in PARTITIVES or any(c.dep_ == "conj" for c in whole.children)):
+        return whole
     return tok
 
 
@@ -792,9 +790,7 @@ def _kind_head(acts: DocActors, r: Resolved) -> Token:
     """The word that says what a non-actor argument is: its head, or what a quantity head counts."""
     head = acts.doc[r.start:r.end].root
     if head.lemma_.lower() in QUANTITY_HEADS or head.tag_ == "CD":
-        for prep in head.children:
-            if prep.dep_ == "prep" and prep.lower_ == "of":
-                return next((c for c in prep.children if c.dep_ == "pobj"), head)
+        return _of_object(head) or head
     return head
 
 
@@ -852,8 +848,7 @@ def _coordinated_countries(acts: DocActors, tok: Token, r: Resolved) -> list[Res
     """The other countries of coordinated modifiers of one plural noun ("the Russian and US navies",
     "French and Egyptian warships"), each with the role the noun gives the first."""
     if tok.lemma_.lower() in QUANTITY_HEADS:  # "dozens of Somali and Ethiopian migrants"
-        tok = next((c for p in tok.children if p.dep_ == "prep" and p.lower_ == "of" for c in p.children
-                    if c.dep_ == "pobj"), tok)
+        tok = _of_object(tok) or tok
     if r.entry.country is None or tok.tag_ not in ("NNS", "NNPS") or not r.entry.id.startswith(f"{r.entry.country}-"):
         return []
     out = []
@@ -948,7 +943,7 @@ def _apply_frame(acts: DocActors, sent: Span, tok: Token, frame: Frame, cues: di
             if why is None and all(r.entry.id != x.entry.id for x in parties):
                 parties.append(r)
         if len(parties) > 1 or not sources:
-            sources = parties or sources
+            sources = parties
         between = len(sources) > 1
     perpetrator = False
     if not sources and frame.relation in UNNAMED_PERPETRATOR:  # "Unidentified gunmen killed ...", "a car bomb hit"
